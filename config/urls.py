@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("residents/", include("quanke.registry.urls")),
+    path("catalog/", include("quanke.catalog.urls")),
+    path("api/", include("quanke.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("quanke.core.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

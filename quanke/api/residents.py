@@ -1,0 +1,59 @@
+from django.http import HttpRequest
+from ninja import Router
+
+from quanke.api.schemas import ResidentOut, ResidentRow
+from quanke.core import permissions
+from quanke.core.audit import audit_record
+from quanke.core.models import AuditEvent
+from quanke.registry import idnumber, selectors
+
+router = Router(tags=["residents"])
+
+
+@router.get("/", response=list[ResidentRow], summary="查找居民（证件号和电话已脱敏）")
+def resident_search(request: HttpRequest, q: str = "", limit: int = 20):
+    permissions.require(permissions.can_view_personal_data(request.user))
+    rows = selectors.resident_search(actor=request.user, query=q).order_by("id")[: max(1, min(limit, 100))]
+    return [
+        ResidentRow(
+            id=r.pk,
+            name=r.name,
+            id_number_masked=idnumber.mask(r.id_number),
+            phone_masked=idnumber.mask_phone(r.phone),
+            sex=r.sex,
+            age=r.age,
+            unit=r.unit.name,
+            address=r.household.address,
+        )
+        for r in rows
+    ]
+
+
+@router.get("/{resident_id}", response=ResidentOut, summary="居民详情（记录访问日志）")
+def resident_get(request: HttpRequest, resident_id: int):
+    permissions.require(permissions.can_view_personal_data(request.user))
+    r = selectors.resident_get_for(actor=request.user, pk=resident_id)
+    tags = selectors.visible_tags(actor=request.user, resident=r)
+    audit_record(actor=request.user, action=AuditEvent.Action.READ, obj=r, changes={"via": "api"})
+    return ResidentOut(
+        id=r.pk,
+        name=r.name,
+        id_number=r.id_number,
+        phone=r.phone,
+        sex=r.sex,
+        birth_date=r.birth_date,
+        age=r.age,
+        unit_code=r.unit.code,
+        unit=r.unit.name,
+        household_number=r.household.number,
+        address=r.household.address,
+        hukou_kind=r.household.hukou_kind,
+        hukou_type=r.household.hukou_type,
+        relation=r.relation,
+        lives_alone=r.lives_alone,
+        monthly_income=r.monthly_income,
+        disability_kind=r.disability_kind,
+        disability_grade=r.disability_grade,
+        tags=[t.code for t in tags],
+        benefits=sorted(selectors.current_programs(r)),
+    )

@@ -1,0 +1,67 @@
+from datetime import date
+from decimal import Decimal
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    errors: dict | None = None
+
+
+class ResidentRow(Schema):
+    id: int
+    name: str
+    id_number_masked: str
+    phone_masked: str
+    sex: str
+    age: int
+    unit: str
+    address: str
+
+
+class ResidentOut(Schema):
+    id: int
+    name: str
+    id_number: str
+    phone: str
+    sex: str
+    birth_date: date
+    age: int
+    unit_code: str
+    unit: str
+    household_number: str
+    address: str
+    hukou_kind: str
+    hukou_type: str
+    relation: str
+    lives_alone: bool
+    monthly_income: Decimal
+    disability_kind: str
+    disability_grade: int | None
+    tags: list[str]
+    benefits: list[str]
+
+
+class MaterialOut(Schema):
+    name: str
+    form: str
+    copies: int
+    condition: str
+    note: str
+
+
+class ItemOut(Schema):
+    code: str
+    name: str
+    category: str
+    parent: str | None
+    specialty: str
+    handling: str
+    route_level: str
+    route_department: str
+    legal_limit_days: int | None
+    promised_limit_days: int | None
+    refusal_note: str
+    materials: list[MaterialOut]

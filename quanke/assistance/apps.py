@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssistanceConfig(AppConfig):
+    name = "quanke.assistance"
+    label = "assistance"

@@ -1,0 +1,55 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from quanke.core.models import AuditEvent, CalendarDay, CalendarYear, OrgUnit, User
+
+admin.site.site_header = _("全科服务平台 · 系统管理")
+admin.site.site_title = _("全科服务平台")
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "level", "parent", "station_name", "phone")
+    list_filter = ("level",)
+    search_fields = ("name", "code")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "full_name", "unit", "roles", "specialties", "is_active")
+    list_filter = ("is_active", "unit__level")
+    search_fields = ("username", "full_name")
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("岗位"), {"fields": ("full_name", "unit", "roles", "specialties", "phone")}),
+    )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "actor", "action", "object_type", "object_id", "object_repr", "unit")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_repr", "object_id", "actor__username")
+    date_hierarchy = "created_at"
+
+    # The trail is evidence: nobody edits or deletes it, not even administrators.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ("year", "source")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_workday", "name")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"

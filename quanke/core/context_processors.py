@@ -1,0 +1,14 @@
+from django.conf import settings
+
+from quanke.core import permissions
+
+
+def site(request):
+    user = getattr(request, "user", None)
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "perm_personal": permissions.can_view_personal_data(user),
+        "perm_statistics": permissions.can_view_statistics(user),
+        "perm_audit": permissions.can_browse_audit(user),
+        "perm_import": permissions.can_import_residents(user),
+    }

@@ -1,0 +1,202 @@
+"""Org units, staff and roles, audit trail and the working-day calendar."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class UnitLevel(models.TextChoices):
+    COUNTY = "county", _("区/县")
+    STREET = "street", _("街道/乡镇")
+    COMMUNITY = "community", _("社区/村")
+
+
+# A unit's parent must sit exactly one level up.
+PARENT_LEVEL = {UnitLevel.STREET: UnitLevel.COUNTY, UnitLevel.COMMUNITY: UnitLevel.STREET}
+
+
+class OrgUnit(BaseModel):
+    """County → street/township → community/village. `path` is the chain of codes, for subtree filters."""
+
+    code = models.CharField(_("行政区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=10, choices=UnitLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(_("路径"), max_length=200, db_index=True, editable=False)
+    station_name = models.CharField(_("站点名称"), max_length=100, blank=True)
+    phone = models.CharField(_("服务电话"), max_length=30, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("组织单位")
+        verbose_name_plural = _("组织单位")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level="county", parent__isnull=True)
+                | models.Q(level__in=["street", "community"], parent__isnull=False),
+                name="orgunit_parent_matches_level",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The path is derived data; keep it in step with the parent chain.
+        self.path = f"{self.parent.path}/{self.code}" if self.parent_id else self.code
+        super().save(*args, **kwargs)
+
+    @property
+    def county(self) -> "OrgUnit":
+        unit = self
+        while unit.parent_id:
+            unit = unit.parent
+        return unit
+
+    def ancestors(self) -> list["OrgUnit"]:
+        chain, unit = [], self.parent
+        while unit:
+            chain.append(unit)
+            unit = unit.parent
+        return chain
+
+
+class Role(models.TextChoices):
+    FRONT_DESK = "front_desk", _("前台全科社工")
+    BACK_OFFICE = "back_office", _("后台专岗社工")
+    STATION_HEAD = "station_head", _("站长")
+    DEPT_HANDLER = "dept_handler", _("部门经办人")
+    COUNTY_VIEWER = "county_viewer", _("民政局统计查看")
+    ADMIN = "admin", _("系统管理员")
+
+
+class Specialty(models.TextChoices):
+    ASSISTANCE = "assistance", _("社会救助")
+    ELDERLY = "elderly", _("养老服务")
+    DISABILITY = "disability", _("残疾人服务")
+    FAMILY_PLANNING = "family_planning", _("计划生育")
+    EMPLOYMENT = "employment", _("就业社保")
+    PARTY = "party", _("党务")
+    GENERAL = "general", _("综合")
+
+
+class User(AbstractUser):
+    """A staff member. Belongs to exactly one org unit; roles and specialties decide what she may do."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    roles = models.JSONField(_("角色"), default=list, blank=True)
+    specialties = models.JSONField(_("专岗"), default=list, blank=True)
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("工作人员")
+        verbose_name_plural = _("工作人员")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def has_role(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    def role_labels(self) -> list[str]:
+        return [str(Role(r).label) for r in self.roles if r in Role.values]
+
+    def specialty_labels(self) -> list[str]:
+        return [str(Specialty(s).label) for s in self.specialties if s in Specialty.values]
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, and what changed. Reads of sensitive data are recorded too."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("新增")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+        READ = "read", _("查看个人信息")
+        READ_SENSITIVE = "read_sensitive", _("查看敏感信息")
+        IMPORT = "import", _("导入")
+        EXPORT = "export", _("导出")
+        TRANSITION = "transition", _("状态变更")
+        LOGIN = "login", _("登录")
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(_("动作"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("对象类型"), max_length=60)
+    object_id = models.CharField(_("对象编号"), max_length=40, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.object_repr}"
+
+
+class CalendarYear(models.Model):
+    """A year whose official holiday schedule (with make-up working days) is known."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("来源"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日年度")
+        verbose_name_plural = _("节假日年度")
+        ordering = ["year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday rule: a holiday on a weekday or a make-up working weekend day."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("说明"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日/调休")
+        verbose_name_plural = _("节假日/调休")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {'上班' if self.is_workday else '休息'} {self.name}"

@@ -1,0 +1,79 @@
+"""One place decides what a user may see and do.
+
+Personal records are scoped to the actor's unit subtree (a community worker sees her community, a street user her
+street). The county viewer reads statistics only, never personal records. Sensitive tags and supplies are shown
+only to roles that need them. Views and selectors call these functions; nothing else decides access.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from quanke.core.models import OrgUnit, Role
+
+PERSONAL_DATA_ROLES = (Role.FRONT_DESK, Role.BACK_OFFICE, Role.STATION_HEAD, Role.DEPT_HANDLER, Role.ADMIN)
+EDIT_RESIDENT_ROLES = (Role.FRONT_DESK, Role.BACK_OFFICE, Role.STATION_HEAD, Role.ADMIN)
+IMPORT_ROLES = (Role.BACK_OFFICE, Role.STATION_HEAD, Role.ADMIN)
+STATISTICS_ROLES = (Role.STATION_HEAD, Role.COUNTY_VIEWER, Role.ADMIN, Role.DEPT_HANDLER)
+
+
+def _active(actor) -> bool:
+    return bool(actor and actor.is_authenticated and actor.is_active and actor.unit_id)
+
+
+def can_view_personal_data(actor) -> bool:
+    return _active(actor) and actor.has_role(*PERSONAL_DATA_ROLES)
+
+
+def can_edit_residents(actor) -> bool:
+    return _active(actor) and actor.has_role(*EDIT_RESIDENT_ROLES)
+
+
+def can_import_residents(actor) -> bool:
+    return _active(actor) and actor.has_role(*IMPORT_ROLES)
+
+
+def can_view_statistics(actor) -> bool:
+    return _active(actor) and actor.has_role(*STATISTICS_ROLES)
+
+
+def can_manage_station_catalog(actor) -> bool:
+    return _active(actor) and actor.has_role(Role.STATION_HEAD, Role.ADMIN)
+
+
+def can_browse_audit(actor) -> bool:
+    return _active(actor) and actor.has_role(Role.ADMIN)
+
+
+def can_view_sensitive_tag(actor, tag) -> bool:
+    """Station heads see all sensitive tags; back-office workers see those of their specialties."""
+    if not can_view_personal_data(actor):
+        return False
+    if not tag.sensitive:
+        return True
+    if actor.has_role(Role.STATION_HEAD, Role.ADMIN):
+        return True
+    return actor.has_role(Role.BACK_OFFICE) and bool(set(actor.specialties) & set(tag.specialties or []))
+
+
+def unit_scope(actor, field: str = "unit") -> Q:
+    """Q filter for rows whose `field` unit lies in the actor's subtree; matches nothing without access."""
+    if not can_view_personal_data(actor):
+        return Q(pk__in=[])
+    return Q(**{f"{field}__path__startswith": actor.unit.path})
+
+
+def units_for(actor):
+    """Org units the actor may act within (her unit and everything below it)."""
+    if not _active(actor):
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(path__startswith=actor.unit.path)
+
+
+def unit_in_scope(actor, unit) -> bool:
+    return _active(actor) and unit is not None and (unit.path + "/").startswith(actor.unit.path + "/")
+
+
+def require(allowed: bool, message: str | None = None) -> None:
+    if not allowed:
+        raise PermissionDenied(message or _("您没有权限执行此操作。"))

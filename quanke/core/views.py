@@ -1,0 +1,48 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+from quanke.core import permissions
+from quanke.core.models import AuditEvent
+
+# Apps that contribute a panel to the workbench, in display order.
+HOME_PANEL_APPS = ("matters", "visits", "assistance", "casework", "network", "reports")
+
+
+def _home_panels() -> list[str]:
+    panels = []
+    for app in HOME_PANEL_APPS:
+        try:
+            get_template(f"{app}/home_panel.html")
+        except TemplateDoesNotExist:
+            continue
+        panels.append(f"{app}/home_panel.html")
+    return panels
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html", {"panels": _home_panels()})
+
+
+@login_required
+def audit_list(request):
+    permissions.require(permissions.can_browse_audit(request.user))
+    scope = Q(unit__path__startswith=request.user.unit.path) | Q(unit__isnull=True)
+    qs = AuditEvent.objects.select_related("actor", "unit").filter(scope)
+    filters = {k: request.GET.get(k, "").strip() for k in ("action", "object_type", "actor")}
+    if filters["action"]:
+        qs = qs.filter(action=filters["action"])
+    if filters["object_type"]:
+        qs = qs.filter(object_type=filters["object_type"])
+    if filters["actor"]:
+        qs = qs.filter(actor__username=filters["actor"])
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/audit_list.html",
+        {"page": page, "filters": filters, "actions": AuditEvent.Action.choices},
+    )

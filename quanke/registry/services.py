@@ -1,0 +1,128 @@
+"""Writes to the registry: one transaction each, an actor, an audit row."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from quanke.core import permissions
+from quanke.core.audit import audit_record, diff, snapshot
+from quanke.core.models import AuditEvent, UnitLevel
+from quanke.registry import idnumber
+from quanke.registry.models import Household, Resident, Tag
+from quanke.registry.names import pinyin_keys
+
+RESIDENT_FIELDS = [
+    "name",
+    "id_number",
+    "phone",
+    "relation",
+    "lives_alone",
+    "monthly_income",
+    "disability_kind",
+    "disability_grade",
+    "needs_long_term_care",
+    "in_school",
+    "has_capable_supporter",
+    "notes",
+]
+
+
+def _check_disability(kind: str, grade) -> None:
+    if bool(kind) != (grade is not None):
+        raise ValidationError({"disability_grade": _("残疾类别和残疾等级须同时填写或同时留空。")})
+    if grade is not None and not 1 <= int(grade) <= 4:
+        raise ValidationError({"disability_grade": _("残疾等级应为1至4级。")})
+
+
+def _apply_identity(resident: Resident) -> None:
+    parsed = idnumber.parse(resident.id_number)
+    resident.id_number = parsed.value
+    resident.birth_date = parsed.birth_date
+    resident.sex = parsed.sex
+    resident.name = resident.name.strip()
+    resident.name_pinyin, resident.name_initials = pinyin_keys(resident.name)
+
+
+def household_create(*, actor, unit, number: str, address: str, **fields) -> Household:
+    permissions.require(permissions.can_edit_residents(actor) and permissions.unit_in_scope(actor, unit))
+    if unit.level != UnitLevel.COMMUNITY:
+        raise ValidationError({"unit": _("家庭户须登记在社区/村。")})
+    with transaction.atomic():
+        household = Household.objects.create(
+            unit=unit, number=number.strip(), address=address.strip(), **fields
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=household,
+            changes=snapshot(household, ["number", "address", "hukou_kind", "hukou_type"]),
+        )
+    return household
+
+
+def resident_create(*, actor, household: Household, tags: list[Tag] | None = None, **fields) -> Resident:
+    permissions.require(
+        permissions.can_edit_residents(actor) and permissions.unit_in_scope(actor, household.unit)
+    )
+    try:
+        parsed = idnumber.parse(fields.get("id_number", ""))
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from None
+    if Resident.objects.filter(id_number=parsed.value).exists():
+        raise ValidationError({"id_number": _("该身份证号已登记，请勿重复登记。")})
+    _check_disability(fields.get("disability_kind", ""), fields.get("disability_grade"))
+    resident = Resident(household=household, unit=household.unit, **fields)
+    _apply_identity(resident)
+    with transaction.atomic():
+        resident.save()
+        if tags:
+            resident.tags.set(tags)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=resident,
+            changes={**snapshot(resident, RESIDENT_FIELDS), "tags": [t.code for t in tags or []]},
+        )
+    return resident
+
+
+def resident_update(*, actor, resident: Resident, tags: list[Tag] | None = None, **fields) -> Resident:
+    """Update fields; tags the actor cannot see are kept as they are."""
+    permissions.require(
+        permissions.can_edit_residents(actor) and permissions.unit_in_scope(actor, resident.unit)
+    )
+    before = {
+        **snapshot(resident, RESIDENT_FIELDS),
+        "tags": sorted(resident.tags.values_list("code", flat=True)),
+    }
+    for name, value in fields.items():
+        if name not in RESIDENT_FIELDS:
+            raise ValueError(f"unknown field {name}")
+        setattr(resident, name, value)
+    if "id_number" in fields:
+        try:
+            _apply_identity(resident)
+        except ValidationError as exc:
+            raise ValidationError({"id_number": exc.messages}) from None
+        if Resident.objects.filter(id_number=resident.id_number).exclude(pk=resident.pk).exists():
+            raise ValidationError({"id_number": _("该身份证号已登记，请勿重复登记。")})
+    else:
+        resident.name_pinyin, resident.name_initials = pinyin_keys(resident.name)
+    if isinstance(resident.monthly_income, (int, float, str)):
+        resident.monthly_income = Decimal(str(resident.monthly_income))
+    _check_disability(resident.disability_kind, resident.disability_grade)
+    with transaction.atomic():
+        resident.save()
+        if tags is not None:
+            hidden = [t for t in resident.tags.all() if not permissions.can_view_sensitive_tag(actor, t)]
+            resident.tags.set(list(tags) + hidden)
+        after = {
+            **snapshot(resident, RESIDENT_FIELDS),
+            "tags": sorted(resident.tags.values_list("code", flat=True)),
+        }
+        changes = diff(before, after)
+        if changes:
+            audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=resident, changes=changes)
+    return resident

@@ -56,18 +56,27 @@ def can_view_sensitive_tag(actor, tag) -> bool:
     return actor.has_role(Role.BACK_OFFICE) and bool(set(actor.specialties) & set(tag.specialties or []))
 
 
+def subtree(unit, field: str = "unit") -> Q:
+    """Q filter for rows whose `field` (an OrgUnit relation, or "" for OrgUnit itself) is `unit` or below it.
+
+    The separator matters: code 110101001 must not match the sibling 1101010010.
+    """
+    prefix = f"{field}__" if field else ""
+    return Q(**{f"{prefix}path": unit.path}) | Q(**{f"{prefix}path__startswith": unit.path + "/"})
+
+
 def unit_scope(actor, field: str = "unit") -> Q:
-    """Q filter for rows whose `field` unit lies in the actor's subtree; matches nothing without access."""
+    """Q filter for personal records in the actor's subtree; matches nothing without access."""
     if not can_view_personal_data(actor):
         return Q(pk__in=[])
-    return Q(**{f"{field}__path__startswith": actor.unit.path})
+    return subtree(actor.unit, field)
 
 
 def units_for(actor):
     """Org units the actor may act within (her unit and everything below it)."""
     if not _active(actor):
         return OrgUnit.objects.none()
-    return OrgUnit.objects.filter(path__startswith=actor.unit.path)
+    return OrgUnit.objects.filter(subtree(actor.unit, ""))
 
 
 def unit_in_scope(actor, unit) -> bool:

@@ -31,7 +31,7 @@ def home(request):
 @login_required
 def audit_list(request):
     permissions.require(permissions.can_browse_audit(request.user))
-    scope = Q(unit__path__startswith=request.user.unit.path) | Q(unit__isnull=True)
+    scope = permissions.subtree(request.user.unit) | Q(unit__isnull=True)
     qs = AuditEvent.objects.select_related("actor", "unit").filter(scope)
     filters = {k: request.GET.get(k, "").strip() for k in ("action", "object_type", "actor")}
     if filters["action"]:

@@ -1,0 +1,67 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from quanke.core import demo
+from quanke.core.models import OrgUnit, User
+from quanke.registry.models import Household, Resident
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_seed_demo_twice_creates_nothing_new(db):
+    demo.run()
+    counts = (
+        OrgUnit.objects.count(),
+        User.objects.count(),
+        Household.objects.count(),
+        Resident.objects.count(),
+    )
+    assert counts[0] == 7 and counts[1] == 20 and 1900 <= counts[3] <= 2100
+    assert {r for u in User.objects.all() for r in u.roles} >= {
+        "front_desk",
+        "back_office",
+        "station_head",
+        "dept_handler",
+        "county_viewer",
+        "admin",
+    }
+    demo.run()
+    assert (
+        OrgUnit.objects.count(),
+        User.objects.count(),
+        Household.objects.count(),
+        Resident.objects.count(),
+    ) == counts
+    ages = [r.age for r in Resident.objects.all()]
+    assert min(ages) < 10 and max(ages) > 85
+    assert Resident.objects.filter(tags__code="elderly").exists()
+    assert Resident.objects.exclude(disability_kind="").exists()
+
+
+def test_login_table_lists_every_demo_account(db):
+    demo.run()
+    rows = demo.login_table()
+    assert len(rows) == 20 and all(r[0] and r[2] and r[3] for r in rows)
+
+
+def test_deploy_check_is_clean_with_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
+        "ALLOWED_HOSTS": "quanke.example.gov.cn",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

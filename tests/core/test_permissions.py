@@ -35,8 +35,8 @@ def test_unit_code_prefixes_do_not_leak(cast):
     # A sibling whose code starts with the same digits must not fall into the scope.
     from quanke.core.models import OrgUnit
 
-    twin = OrgUnit.objects.create(code="3301020010011", name="孪生", level="community", parent=cast.street_1)
-    assert not permissions.unit_in_scope(cast.desk_a, twin)
+    twin = OrgUnit.objects.create(code="3301020011", name="孪生街道", level="street", parent=cast.county)
+    assert not permissions.unit_in_scope(cast.street_handler, twin)
 
 
 def test_sensitive_tag_rules(cast):
@@ -61,8 +61,10 @@ def test_scoped_queries_do_not_leak_across_code_prefixes(cast):
     from quanke.registry.selectors import residents_for
     from tests.conftest import make_resident
 
-    twin = OrgUnit.objects.create(code="3301020010011", name="孪生", level="community", parent=cast.street_1)
-    make_resident(twin, "孪生居民")
+    # Street 330102001's path is a string prefix of street 3301020011's path.
+    twin = OrgUnit.objects.create(code="3301020011", name="孪生街道", level="street", parent=cast.county)
+    twin_community = OrgUnit.objects.create(code="330102001101", name="孪生社区", level="community", parent=twin)
+    make_resident(twin_community, "孪生居民")
     own = make_resident(cast.community_a, "本社区居民")
-    assert list(residents_for(actor=cast.desk_a)) == [own]
-    assert twin not in permissions.units_for(cast.desk_a)
+    assert list(residents_for(actor=cast.street_handler)) == [own]
+    assert twin not in permissions.units_for(cast.street_handler)

@@ -63,7 +63,9 @@ def test_scoped_queries_do_not_leak_across_code_prefixes(cast):
 
     # Street 330102001's path is a string prefix of street 3301020011's path.
     twin = OrgUnit.objects.create(code="3301020011", name="孪生街道", level="street", parent=cast.county)
-    twin_community = OrgUnit.objects.create(code="330102001101", name="孪生社区", level="community", parent=twin)
+    twin_community = OrgUnit.objects.create(
+        code="330102001101", name="孪生社区", level="community", parent=twin
+    )
     make_resident(twin_community, "孪生居民")
     own = make_resident(cast.community_a, "本社区居民")
     assert list(residents_for(actor=cast.street_handler)) == [own]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from quanke.core.models import OrgUnit
 from quanke.registry import idnumber
 from quanke.registry.models import HukouKind, HukouType, Resident
+from quanke.registry.services import RESIDENT_FIELDS
 
 
 class ResidentForm(forms.ModelForm):
@@ -11,20 +12,7 @@ class ResidentForm(forms.ModelForm):
 
     class Meta:
         model = Resident
-        fields = [
-            "name",
-            "id_number",
-            "phone",
-            "relation",
-            "lives_alone",
-            "monthly_income",
-            "disability_kind",
-            "disability_grade",
-            "needs_long_term_care",
-            "in_school",
-            "has_capable_supporter",
-            "notes",
-        ]
+        fields = RESIDENT_FIELDS
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 2}),
             "phone": forms.TextInput(attrs={"type": "tel"}),

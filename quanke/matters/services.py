@@ -513,7 +513,11 @@ def matter_materials_received(*, actor, matter: Matter, in_person: bool = True, 
                 "due_date",
                 "due_estimated",
             ],
-            data={"paused_working_days": paused, "in_person": in_person, "due_date": m.due_date},
+            data={
+                "paused_working_days": paused,
+                "in_person": in_person,
+                "due_date": m.due_date.isoformat() if m.due_date else None,
+            },
         )
 
 

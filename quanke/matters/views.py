@@ -300,13 +300,18 @@ def _where(item, unit, handling_unit=None):
     if item.handling == "refused":
         return _("社区不予出具")
     target = handling_unit or services.default_route(item, unit)[0]
+    station = unit.station_name or unit.name
     if target.pk == unit.pk:
-        return _("%(station)s后台（%(spec)s），%(dept)s") % {
-            "station": unit.station_name or unit.name,
+        return _("%(station)s窗口受理，本站后台（%(spec)s）办理%(dept)s") % {
+            "station": station,
             "spec": item.get_specialty_display(),
-            "dept": item.route_department or "",
+            "dept": f"，{item.route_department}" if item.route_department else "",
         }
-    return f"{target.name} {item.route_department}".strip()
+    return _("%(station)s窗口受理，流转至%(unit)s%(dept)s办理") % {
+        "station": station,
+        "unit": target.name,
+        "dept": f"（{item.route_department}）" if item.route_department else "",
+    }
 
 
 def _notice_context(*, item, resident, unit, matter=None, applicant=""):

@@ -21,7 +21,7 @@ from quanke.core.audit import audit_record
 from quanke.core.models import AuditEvent, Specialty
 from quanke.matters import checklist, selectors, services
 from quanke.matters.forms import THEN_CHOICES, ActionForm, DeskForm
-from quanke.matters.models import Action, Channel, Kind, Status
+from quanke.matters.models import Action, Channel, Kind, MaterialState, Status
 from quanke.matters.services import TransitionRefused
 from quanke.registry import idnumber
 from quanke.registry import selectors as registry_selectors
@@ -317,13 +317,20 @@ def _where(item, unit, handling_unit=None):
 def _notice_context(*, item, resident, unit, matter=None, applicant=""):
     day = timezone.localtime(matter.accepted_at).date() if matter else timezone.localdate()
     limit = item.time_limit_days if item.handling == "routed" else None
+    lines = checklist.resolve(item, resident, on=day)
+    if matter is not None:
+        # What was handed over at the desk is not asked for again.
+        received = {mm.material_id for mm in matter.materials.all() if mm.state == MaterialState.RECEIVED}
+        for line in lines:
+            if line.material_id in received:
+                line.state = MaterialState.RECEIVED
     return {
         "item": item,
         "resident": resident,
         "applicant": resident.name if resident else applicant,
         "unit": unit,
         "matter": matter,
-        "lines": checklist.resolve(item, resident, on=day),
+        "lines": lines,
         "day": day,
         "limit": limit,
         "due": workdays.deadline(day, limit) if (limit is not None and matter is None) else None,

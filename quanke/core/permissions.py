@@ -86,3 +86,13 @@ def unit_in_scope(actor, unit) -> bool:
 def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise PermissionDenied(message or _("您没有权限执行此操作。"))
+
+
+def can_manage_knowledge(actor) -> bool:
+    """Replacing a policy, procedure or contact in the shared binder: station heads and administrators."""
+    return _active(actor) and actor.has_role(Role.STATION_HEAD, Role.ADMIN)
+
+
+def can_use_knowledge(actor) -> bool:
+    """Reading the binder and using the intake assistant: any active staff member with a unit."""
+    return _active(actor)

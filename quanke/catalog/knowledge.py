@@ -33,11 +33,16 @@ DOC_TRANSITIONS = {
 }
 
 
+# Statuses under which a document can be in force, dates permitting (see DocumentQuerySet.current).
+IN_FORCE_STATUSES = (DocStatus.CURRENT, DocStatus.SUPERSEDED)
+
+
 class DocumentQuerySet(models.QuerySet):
     def current(self, on: date | None = None):
         """Documents in force on `on` (today by default): status current, already effective, not yet expired."""
         day = on or date.today()
-        return self.filter(status=DocStatus.CURRENT).filter(
+        # A superseded document stays in force until its successor takes effect (its expires_on).
+        return self.filter(status__in=IN_FORCE_STATUSES).filter(
             models.Q(effective_from__isnull=True) | models.Q(effective_from__lte=day),
             models.Q(expires_on__isnull=True) | models.Q(expires_on__gt=day),
         )
@@ -95,6 +100,10 @@ class Document(BaseModel):
                 condition=models.Q(status__in=["current", "superseded", "expired"]),
                 name="document_status_valid",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(status="superseded") | models.Q(expires_on__isnull=False),
+                name="document_superseded_has_end",
+            ),
         ]
 
     def __str__(self):
@@ -103,7 +112,7 @@ class Document(BaseModel):
     def is_current(self, on: date | None = None) -> bool:
         day = on or date.today()
         return (
-            self.status == DocStatus.CURRENT
+            self.status in IN_FORCE_STATUSES
             and (self.effective_from is None or self.effective_from <= day)
             and (self.expires_on is None or self.expires_on > day)
         )
@@ -111,6 +120,8 @@ class Document(BaseModel):
     def display_status(self, on: date | None = None) -> str:
         """What the binder would say about this sheet today."""
         day = on or date.today()
+        if self.status == DocStatus.SUPERSEDED and self.expires_on is not None and self.expires_on > day:
+            return str(_("现行有效（新版本将于 %(d)s 生效）") % {"d": self.expires_on.isoformat()})
         if self.status != DocStatus.CURRENT:
             return str(self.get_status_display())
         if self.expires_on is not None and self.expires_on <= day:

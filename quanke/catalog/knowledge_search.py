@@ -15,6 +15,8 @@ from quanke.catalog.knowledge import Document
 
 W_TITLE, W_TEXT, W_GRAM, W_NUMBER = 2.0, 1.0, 0.5, 20.0
 NOT_CURRENT_FACTOR = 0.6
+# The search box is mostly used to find policy texts; on an equal match they come before the generated procedures.
+KIND_FACTOR = {"policy": 1.2}
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,8 @@ def search_documents(
         doc = by_pk.get(pk)
         if doc is None:
             continue
-        doc.search_score = score * (1.0 if doc.is_current(on) else NOT_CURRENT_FACTOR)
+        doc.search_score = score * KIND_FACTOR.get(doc.kind, 1.0)
+        doc.search_score *= 1.0 if doc.is_current(on) else NOT_CURRENT_FACTOR
         ranked.append(doc)
     ranked.sort(key=lambda d: -d.search_score)
     return ranked[:limit]

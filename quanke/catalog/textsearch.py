@@ -28,7 +28,7 @@ _STOPWORD_TEXT = """
     那边 哪 哪里 哪儿 哪个 什么 啥 咋 怎么 怎么办 怎样 如何 为啥 为什么 多少 几 是 不是 有 没 没有 在 要 想 想要 能 能不能
     可以 可不可以 会 该 应该 得 给 帮 帮忙 帮我 麻烦 请 请问 问 问问 问一下 一下 下 个 一个 些 一些 点 一点 儿 事 事儿
     来 去 到 上 从 把 被 让 叫 说 听说 知道 现在 今天 昨天 刚才 已经 一直 还是 就是 但是 可是 所以 因为 如果 要是 然后
-    同志 大姐 大哥 大爷 大妈 阿姨 叔叔 小姑娘 领导 老师 姑娘 师傅 谢谢 你好 您好 那个啥 这事 咋整 咋办 行不行 行吗 成不 有没有 能不能 是不是 社区 居委会 街道 咱们社区 好几 几年 好多 一些
+    同志 大姐 大哥 大爷 大妈 阿姨 叔叔 小姑娘 领导 老师 姑娘 师傅 谢谢 你好 您好 那个啥 这事 咋整 咋办 行不行 行吗 成不 有没有 能不能 是不是 啥子 咋个 晓得 搞 弄 整 社区 居委会 街道 咱们社区 好几 几年 好多 一些
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
@@ -85,7 +85,7 @@ def bigrams(text: str) -> list[str]:
             if run not in STOPWORDS:
                 out.append(run)
             continue
-        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        out.extend(g for g in (run[i : i + 2] for i in range(len(run) - 1)) if g not in STOPWORDS)
     return out
 
 

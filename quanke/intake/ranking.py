@@ -32,7 +32,7 @@ PARENT_KEEP = 0.9
 COMBO_BONUS = 1.25
 
 # Fillers residents put inside separable words: 截了肢, 洗个澡, 找份工作, 评个残.
-_FILLERS = re.compile(r"[了个份着过]")
+_FILLERS = re.compile(r"[了个份]")
 
 _PINYIN_QUERY = re.compile(r"^[a-z]{2,20}$")
 

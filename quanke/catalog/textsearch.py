@@ -116,9 +116,11 @@ class Field:
 
     def __init__(self, docs: list[list[str]], *, k1: float = 1.2, b: float = 0.75):
         self.size = len(docs)
-        self.retriever = bm25s.BM25(k1=k1, b=b)
-        self.retriever.index([d or [""] for d in docs], show_progress=False)
-        self.vocab = self.retriever.vocab_dict
+        self.retriever, self.vocab = None, {}
+        if any(docs):  # bm25s cannot index an empty corpus (an empty catalog, say)
+            self.retriever = bm25s.BM25(k1=k1, b=b)
+            self.retriever.index([d or [""] for d in docs], show_progress=False)
+            self.vocab = self.retriever.vocab_dict
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         known = [t for t in tokens if t in self.vocab and t]

@@ -60,3 +60,7 @@ def test_nothing_matches_nothing():
     index = SuggestionIndex(ITEMS)
     assert index.suggest("", top=5) == []
     assert index.suggest("？？？", top=5) == []
+
+
+def test_an_empty_catalog_suggests_nothing():
+    assert SuggestionIndex([]).suggest("低保", top=5) == []

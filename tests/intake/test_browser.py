@@ -9,8 +9,6 @@ from quanke.catalog.knowledge_search import knowledge_index
 from quanke.intake.selectors import suggestion_index
 from tests.conftest import PASSWORD, make_user
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 # serialized_rollback restores the catalog and dictionary that the data migrations installed.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -25,8 +23,12 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def page(live_server):
+def page(live_server, monkeypatch):
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; scoped to the test so that no other test (the
+    # deploy check runs a subprocess that inherits the environment) sees the switch.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     from quanke.core.models import OrgUnit, Role, UnitLevel
 

@@ -100,7 +100,7 @@ def matter_scope(actor) -> Q:
         return Q(pk__in=[])
     q = Q(assigned_to=actor.pk)
     if actor.has_role(Role.ADMIN):
-        q |= Q(unit__path__startswith=actor.unit.path)
+        q |= subtree(actor.unit)
     if actor.has_role(Role.FRONT_DESK, Role.STATION_HEAD):
         q |= Q(unit=actor.unit_id)
     if actor.has_role(Role.BACK_OFFICE):
@@ -180,3 +180,13 @@ def can_use_matter_queues(actor) -> bool:
 
 def can_view_station_dashboard(actor) -> bool:
     return _active(actor) and actor.has_role(Role.STATION_HEAD) and actor.unit.level == "community"
+
+
+def can_manage_knowledge(actor) -> bool:
+    """Replacing a policy, procedure or contact in the shared binder: station heads and administrators."""
+    return _active(actor) and actor.has_role(Role.STATION_HEAD, Role.ADMIN)
+
+
+def can_use_knowledge(actor) -> bool:
+    """Reading the binder and using the intake assistant: any active staff member with a unit."""
+    return _active(actor)

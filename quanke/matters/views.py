@@ -19,6 +19,7 @@ from quanke.catalog import selectors as catalog_selectors
 from quanke.core import permissions, workdays
 from quanke.core.audit import audit_record
 from quanke.core.models import AuditEvent, Specialty
+from quanke.intake.selectors import suggest_items
 from quanke.matters import checklist, selectors, services
 from quanke.matters.forms import THEN_CHOICES, ActionForm, DeskForm
 from quanke.matters.models import Action, Channel, Kind, MaterialState, Status
@@ -132,15 +133,21 @@ def desk_residents(request):
 
 @login_required
 def item_picker(request):
-    """htmx partial: catalog items for the desk's item box. The one place that decides what the desk suggests,
-    so a smarter suggester can replace this view without touching the desk."""
+    """htmx partial: the desk's item box, ranked by the intake assistant from the resident's own words
+    (synonyms, colloquialisms, pinyin initials), top 5."""
     permissions.require(permissions.can_take_intake(request.user))
     query = request.GET.get("q", "").strip()
     items = []
     if query:
-        items = list(
-            catalog_selectors.item_search(request.user.unit, query).order_by("order", "code")[:PICKER_LIMIT]
+        suggestions = suggest_items(query, top=PICKER_LIMIT, unit=request.user.unit)
+        by_code = catalog_selectors.items_for_unit(request.user.unit).in_bulk(
+            [s.code for s in suggestions], field_name="code"
         )
+        for suggestion in suggestions:
+            item = by_code.get(suggestion.code)
+            if item is not None:
+                item.matched_words = suggestion.matched
+                items.append(item)
     return render(request, "matters/_item_picker.html", {"items": items, "query": query})
 
 

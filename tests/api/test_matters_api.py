@@ -7,6 +7,11 @@ from quanke.matters.models import Matter, MatterEvent
 from tests.conftest import make_resident
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def bearer(user):
     _token, key = ApiToken.issue(user=user, name="test")
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}

@@ -72,7 +72,7 @@ def test_desk_intake_and_one_time_notice(live_server, cast, page):
     assert matter.request_text == "收入太低，想申请低保"
     assert matter.tracking_code in page.inner_text("h1")
 
-    notice_link = page.get_attribute("h1 a[href$='/notice/']", "href")
+    notice_link = page.get_attribute("a[href$='/notice/']", "href")
     page.goto(f"{live_server.url}{notice_link}")
     text = page.inner_text("body")
     assert "一次性告知单" in text and matter.tracking_code in text

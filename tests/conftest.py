@@ -33,7 +33,9 @@ class Cast:
 
 
 def make_user(username, unit, roles, specialties=()):
-    user = User(username=username, full_name=username, unit=unit, roles=list(roles), specialties=list(specialties))
+    user = User(
+        username=username, full_name=username, unit=unit, roles=list(roles), specialties=list(specialties)
+    )
     user.set_password(PASSWORD)
     user.is_staff = user.is_superuser = Role.ADMIN in roles
     user.save()
@@ -45,7 +47,9 @@ def cast(db) -> Cast:
     county = OrgUnit.objects.create(code="330102", name="测试区", level=UnitLevel.COUNTY)
     s1 = OrgUnit.objects.create(code="330102001", name="一街道", level=UnitLevel.STREET, parent=county)
     s2 = OrgUnit.objects.create(code="330102002", name="二街道", level=UnitLevel.STREET, parent=county)
-    a = OrgUnit.objects.create(code="330102001001", name="甲社区", level=UnitLevel.COMMUNITY, parent=s1, phone="0571-1")
+    a = OrgUnit.objects.create(
+        code="330102001001", name="甲社区", level=UnitLevel.COMMUNITY, parent=s1, phone="0571-1"
+    )
     b = OrgUnit.objects.create(code="330102001002", name="乙社区", level=UnitLevel.COMMUNITY, parent=s1)
     c = OrgUnit.objects.create(code="330102002001", name="丙社区", level=UnitLevel.COMMUNITY, parent=s2)
     return Cast(
@@ -68,10 +72,14 @@ def cast(db) -> Cast:
 _seq = iter(range(1, 999))
 
 
-def make_resident(unit, name="张三丰", *, birth=date(1950, 3, 1), sex="M", household=None, **fields) -> Resident:
+def make_resident(
+    unit, name="张三丰", *, birth=date(1950, 3, 1), sex="M", household=None, **fields
+) -> Resident:
     """A resident with a valid ID number, written directly (services are tested on their own)."""
     if household is None:
-        household = Household.objects.create(unit=unit, number=f"H{next(_seq):04d}", address=f"{unit.name}1号")
+        household = Household.objects.create(
+            unit=unit, number=f"H{next(_seq):04d}", address=f"{unit.name}1号"
+        )
     seq = next(_seq) * 2 + (1 if sex == "M" else 0)
     full, initials = pinyin_keys(name)
     fields.setdefault("monthly_income", Decimal("1000"))

@@ -35,7 +35,16 @@ def xlsx(rows) -> bytes:
 
 
 GOOD = [
-    row("A-1", "甲社区1号楼101", "张三丰", ID1, 户籍="本地户籍", 户口性质="城镇", 月收入="1200", 人群标签="高龄、独居"),
+    row(
+        "A-1",
+        "甲社区1号楼101",
+        "张三丰",
+        ID1,
+        户籍="本地户籍",
+        户口性质="城镇",
+        月收入="1200",
+        人群标签="高龄、独居",
+    ),
     row("A-2", "甲社区2号楼202", "李秀英", ID2, 联系电话="13900001111", 残疾类别="肢体残疾", 残疾等级="二级"),
     row("A-2", "甲社区2号楼202", "李小宝", ID3, 与户主关系="孙子女"),
 ]
@@ -56,7 +65,9 @@ def test_good_file_imports_everything(cast):
 def test_bad_rows_import_nothing_and_report_row_column_problem(cast):
     bad = GOOD + [
         row("A-3", "甲社区3号楼", "王五", "110105194912310021"),  # bad check character
-        row("A-4", "", "赵六", idnumber.build("330102", date(1980, 1, 1), 44), 月收入="-5", 人群标签="不存在"),
+        row(
+            "A-4", "", "赵六", idnumber.build("330102", date(1980, 1, 1), 44), 月收入="-5", 人群标签="不存在"
+        ),
     ]
     result = residents_import(actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", content=xlsx(bad))
     assert not result.ok
@@ -71,14 +82,21 @@ def test_reimporting_the_same_file_creates_no_duplicates(cast):
     content = xlsx(GOOD)
     residents_import(actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", content=content)
     again = residents_import(actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", content=content)
-    assert again.ok and (again.created, again.updated, again.unchanged, again.households_created) == (0, 0, 3, 0)
+    assert again.ok and (again.created, again.updated, again.unchanged, again.households_created) == (
+        0,
+        0,
+        3,
+        0,
+    )
     assert Resident.objects.count() == 3 and Household.objects.count() == 2
 
 
 def test_reimport_with_a_change_updates_and_audits(cast):
     residents_import(actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", content=xlsx(GOOD))
     changed = [GOOD[0][:10] + ["2000"] + GOOD[0][11:]] + GOOD[1:]
-    result = residents_import(actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", content=xlsx(changed))
+    result = residents_import(
+        actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", content=xlsx(changed)
+    )
     assert (result.created, result.updated) == (0, 1)
     assert str(Resident.objects.get(id_number=ID1).monthly_income) == "2000.00"
 
@@ -112,7 +130,9 @@ def test_missing_required_column_is_reported(cast):
     wb.active.append(["张三丰", ID1])
     out = io.BytesIO()
     wb.save(out)
-    result = residents_import(actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", content=out.getvalue())
+    result = residents_import(
+        actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", content=out.getvalue()
+    )
     assert {e.column for e in result.errors} == {"户编号", "住址"}
 
 

@@ -88,13 +88,16 @@ def test_back_office_sees_sensitive_tag_of_her_specialty_only(client, cast, tag)
 def test_sensitive_tag_filter_not_offered_to_front_desk(client, cast, tag):
     r = make_resident(cast.community_a, "张三丰")
     r.tags.add(tag("drug_rehab"))
-    body = login(client, cast.desk_a).get(reverse("registry:resident_list") + "?tag=drug_rehab").content.decode()
+    body = (
+        login(client, cast.desk_a).get(reverse("registry:resident_list") + "?tag=drug_rehab").content.decode()
+    )
     assert "吸毒康复" not in body
 
 
 def test_create_resident_with_new_household(client, cast):
-    from quanke.registry import idnumber
     from datetime import date
+
+    from quanke.registry import idnumber
 
     login(client, cast.desk_a)
     number = idnumber.build("330102", date(1940, 5, 6), 21)
@@ -116,7 +119,9 @@ def test_create_resident_with_new_household(client, cast):
     r = Resident.objects.get(id_number=number)
     assert response.status_code == 302 and r.unit == cast.community_a and r.name_initials == "zl"
     assert r.sex == "M" and r.birth_date == date(1940, 5, 6)
-    assert AuditEvent.objects.filter(action="create", object_type="registry.resident", object_id=str(r.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="create", object_type="registry.resident", object_id=str(r.pk)
+    ).exists()
 
 
 def test_invalid_id_number_gets_chinese_error_and_nothing_is_saved(client, cast):
@@ -141,8 +146,9 @@ def test_invalid_id_number_gets_chinese_error_and_nothing_is_saved(client, cast)
 
 
 def test_cannot_create_in_another_community_even_by_forged_post(client, cast):
-    from quanke.registry import idnumber
     from datetime import date
+
+    from quanke.registry import idnumber
 
     login(client, cast.desk_a)
     number = idnumber.build("330102", date(1960, 1, 1), 31)

@@ -31,9 +31,13 @@ def test_update_keeps_sensitive_tags_the_actor_cannot_see(cast, tag):
 def test_disability_kind_and_grade_go_together(cast):
     r = make_resident(cast.community_a)
     with pytest.raises(ValidationError):
-        services.resident_update(actor=cast.desk_a, resident=r, disability_kind="physical", disability_grade=None)
+        services.resident_update(
+            actor=cast.desk_a, resident=r, disability_kind="physical", disability_grade=None
+        )
     with pytest.raises(ValidationError):
-        services.resident_update(actor=cast.desk_a, resident=r, disability_kind="physical", disability_grade=5)
+        services.resident_update(
+            actor=cast.desk_a, resident=r, disability_kind="physical", disability_grade=5
+        )
 
 
 def test_duplicate_id_number_refused(cast):

@@ -8,6 +8,8 @@ urlpatterns = [
     path("catalog/", include("quanke.catalog.urls")),
     path("matters/", include("quanke.matters.urls")),
     path("intake/", include("quanke.intake.urls")),
+    path("casework/", include("quanke.casework.urls")),
+    path("network/", include("quanke.network.urls")),
     path("api/", include("quanke.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("quanke.core.urls")),

@@ -99,3 +99,9 @@ def make_resident(
 @pytest.fixture
 def tag():
     return lambda code: Tag.objects.get(code=code)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # PBKDF2's deliberate slowness costs ~0.3 s per test user; tests don't need it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -12,8 +12,16 @@ from django.utils import timezone
 from quanke.catalog.models import Item
 from quanke.core.models import Role
 from quanke.registry.models import Household, Resident
-from quanke.visits import schedule, services
-from quanke.visits.models import Booking, BookingStatus, DutyShift, StockBalance, SupplyItem, Visit
+from quanke.visits import integration, schedule, services
+from quanke.visits.models import (
+    Booking,
+    BookingStatus,
+    DutyShift,
+    StockBalance,
+    SupplyItem,
+    Visit,
+    VisitMatter,
+)
 
 # Station store deliveries and what each worker carries; rehab test strips and mailbox locks run low on purpose.
 STATION_STOCK = {
@@ -139,9 +147,10 @@ def _seed_station(ctx, community, rng: random.Random) -> None:
     if community.code.endswith("1"):
         services.plan_approve(actor=head, plan=plan)
     n_visits = Visit.objects.filter(unit=community).count()
+    spawned = VisitMatter.objects.filter(visit__unit=community).count()
     ctx.say(
         f"{community.name}：值班 {DutyShift.objects.filter(unit=community).count()} 班次，"
-        f"预约 {Booking.objects.filter(unit=community).count()} 个，走访 {n_visits} 次，本月计划 {plan.entries.count()} 户。"
+        f"预约 {Booking.objects.filter(unit=community).count()} 个，走访 {n_visits} 次（当场受理办件 {spawned} 件），本月计划 {plan.entries.count()} 户。"
     )
 
 
@@ -205,16 +214,28 @@ def _seed_visits(ctx, community, workers, supplies, rng: random.Random) -> None:
             adults = [m for m in members if 20 <= m.age_on(ctx.today) <= 45]
             if adults and rng.random() < 0.06 and _kit_left(worker, supplies["contraceptives"]) > 0:
                 handouts.append({"supply": supplies["contraceptives"], "quantity": 1, "resident": adults[0]})
-            services.visit_record(
+            # Some needs with a catalog item are accepted on the spot as matters (未诉先办) by desk workers.
+            spawn = bool(
+                needs and needs[0]["item"] and integration.can_accept_at_visit(worker) and rng.random() < 0.6
+            )
+            if spawn:
+                needs[0]["spawn"] = True
+            integration.record_visit(
                 actor=worker,
                 household=household,
-                visited_at=visited_at,
-                met=met,
-                observations=rng.choice(OBSERVATIONS),
-                needs=needs,
-                handouts=handouts,
-                forms_filled=["入户走访记录表"],
-                **bp,
+                data={
+                    "visited_at": visited_at,
+                    "met": met,
+                    "met_others": "",
+                    "observations": rng.choice(OBSERVATIONS),
+                    "systolic": bp.get("systolic"),
+                    "diastolic": bp.get("diastolic"),
+                    "pulse": bp.get("pulse"),
+                    "bp_resident": bp.get("bp_resident"),
+                    "needs": needs,
+                    "handouts": handouts,
+                    "forms_list": ["入户走访记录表"],
+                },
             )
 
 

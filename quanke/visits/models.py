@@ -338,6 +338,14 @@ class VisitNeed(models.Model):
     )
     description = models.CharField(_("需求描述"), max_length=300)
     resolved = models.BooleanField(_("已解决"), default=False)
+    matter = models.ForeignKey(
+        "matters.Matter",
+        verbose_name=_("当场受理的办件"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visit_needs",
+    )
 
     class Meta:
         verbose_name = _("走访发现需求")
@@ -346,6 +354,35 @@ class VisitNeed(models.Model):
 
     def __str__(self):
         return self.description
+
+
+class VisitMatterRole(models.TextChoices):
+    BOOKING = "booking", _("预约事项受理")
+    NEED = "need", _("未诉先办")
+    MATERIALS = "materials", _("上门收取补正材料")
+
+
+class VisitMatter(models.Model):
+    """A matter the visit touched: accepted from the booking, spawned from a need, or given its materials."""
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("走访"), on_delete=models.CASCADE, related_name="matter_links"
+    )
+    matter = models.ForeignKey(
+        "matters.Matter", verbose_name=_("办件"), on_delete=models.PROTECT, related_name="visit_links"
+    )
+    role = models.CharField(_("关系"), max_length=10, choices=VisitMatterRole.choices)
+
+    class Meta:
+        verbose_name = _("走访相关办件")
+        verbose_name_plural = _("走访相关办件")
+        ordering = ["visit", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "matter", "role"], name="visitmatter_once_per_role")
+        ]
+
+    def __str__(self):
+        return f"{self.visit} {self.get_role_display()} {self.matter_id}"
 
 
 class SupplyItem(models.Model):

@@ -51,13 +51,19 @@ def route_key(household: Household) -> tuple:
 
 
 def open_needs_by_household(unit) -> dict[int, int]:
-    """Unresolved needs found at earlier visits, per household."""
+    """Open needs per household: needs found at visits and not yet resolved or taken up as a matter, plus the
+    residents' open matters (a need accepted as a matter counts once, as that matter)."""
+    from quanke.visits import integration
+
     rows = (
-        VisitNeed.objects.filter(visit__unit=unit, resolved=False)
+        VisitNeed.objects.filter(visit__unit=unit, resolved=False, matter__isnull=True)
         .values("visit__household")
         .annotate(n=Count("id"))
     )
-    return {r["visit__household"]: r["n"] for r in rows}
+    counts = {r["visit__household"]: r["n"] for r in rows}
+    for household, n in integration.open_matters_by_household(unit).items():
+        counts[household] = counts.get(household, 0) + n
+    return counts
 
 
 def last_visits(unit, before=None) -> dict[int, date]:

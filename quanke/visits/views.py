@@ -526,7 +526,7 @@ def visit_new(request):
             "kit": kit,
             "items": items,
             "pending": pending,
-            "matters_enabled": integration.MATTERS_ENABLED,
+            "matters_enabled": integration.can_accept_at_visit(request.user),
         },
     )
 

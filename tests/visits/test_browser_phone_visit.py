@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from quanke.catalog.models import Item
+from quanke.matters.models import Matter
 from quanke.visits import services
 from quanke.visits.models import StockBalance, SupplyItem, Visit
 from tests.conftest import PASSWORD
@@ -24,15 +26,16 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _supplies():
-    # A transactional test may run after another one flushed the data-migration rows; put them back.
+def _reference_data():
+    """A transactional test that ran earlier may have flushed the data-migration rows; load them again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    if not Item.objects.exists():
+        import_module("quanke.catalog.migrations.0003_default_catalog").load(apps, None)
     if not SupplyItem.objects.exists():
-        from importlib import import_module
-
-        from django.apps import apps
-
         import_module("quanke.visits.migrations.0002_default_supplies").seed(apps, None)
-    return SupplyItem.objects.get(code="garbage_bags")
 
 
 @pytest.mark.browser
@@ -41,7 +44,9 @@ def test_record_a_visit_on_a_phone(cast, live_server):
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
-    bags = _supplies()
+    _reference_data()
+    bags = SupplyItem.objects.get(code="garbage_bags")
+    item = Item.objects.get(code="EL-HOMECARE")
     services.stock_receive(actor=cast.head_a, unit=cast.community_a, supply=bags, quantity=20)
     services.stock_issue(
         actor=cast.head_a, unit=cast.community_a, supply=bags, worker=cast.desk_a, quantity=5
@@ -64,6 +69,9 @@ def test_record_a_visit_on_a_phone(cast, live_server):
         page.fill("input[name=diastolic]", "94")
         assert "血压偏高" in page.inner_text("#bp-hint")
         page.fill("input[name=need-0-text]", "想申请居家养老上门服务")
+        page.select_option("select[name=need-0-item]", str(item.pk))
+        page.select_option("select[name=need-0-resident]", str(grandma.pk))
+        page.get_by_label("当场受理为办件（渠道：入户）").first.check()
         page.fill(f"input[name=supply-{bags.pk}-qty]", "2")
         page.select_option(f"select[name=supply-{bags.pk}-to]", str(grandma.pk))
         # One column: nothing wider than the screen.
@@ -73,10 +81,13 @@ def test_record_a_visit_on_a_phone(cast, live_server):
         page.screenshot(path=str(ARTIFACTS / "visit_phone_form.png"), full_page=True)
         page.click("button[type=submit].big")
         page.wait_for_selector("#visit-saved")
-        assert "152/94" in page.inner_text("main") and "偏高" in page.inner_text("main")
+        text = page.inner_text("main")
+        assert "152/94" in text and "偏高" in text and "未诉先办" in text and "QK-" in text
         page.screenshot(path=str(ARTIFACTS / "visit_phone_saved.png"), full_page=True)
         browser.close()
     visit = Visit.objects.get()
     assert visit.systolic == 152 and visit.needs.count() == 1
+    matter = Matter.objects.get()
+    assert matter.channel == "home" and matter.resident == grandma and visit.needs.get().matter == matter
     assert StockBalance.objects.get(worker=cast.desk_a, supply=bags).quantity == 3
     call_command("check")

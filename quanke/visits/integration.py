@@ -55,7 +55,7 @@ def pending_materials(*, actor, household) -> list[dict]:
 
 def _matter_url(matter) -> str:
     try:
-        return reverse("matters:matter_detail", args=[matter.tracking_code])
+        return reverse("matters:detail", args=[matter.tracking_code])
     except NoReverseMatch:
         return "#"
 

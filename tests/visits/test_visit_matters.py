@@ -70,11 +70,6 @@ def test_a_need_found_at_the_visit_becomes_a_matter_on_the_spot(cast, client):
     assert matter.tracking_code in client.get(response["Location"]).content.decode()
 
 
-@pytest.mark.xfail(
-    raises=TypeError,
-    strict=False,
-    reason="wt-matters 1a9c9ac: matter_materials_received writes a date into MatterEvent.data (fixed, not yet committed)",
-)
 def test_materials_collected_at_the_visit_resume_the_waiting_matter(cast, client):
     hh, (grandpa,) = household_with(cast.community_a, "郑奶奶")
     matter = awaiting_matter(cast.desk_a, grandpa)

@@ -99,3 +99,13 @@ def make_resident(
 @pytest.fixture
 def tag():
     return lambda code: Tag.objects.get(code=code)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_work_calendar():
+    """The working-day calendar is cached per process; a test's rolled-back CalendarYear must not leak."""
+    from quanke.core import workdays
+
+    workdays.invalidate()
+    yield
+    workdays.invalidate()

@@ -1,6 +1,7 @@
 """A desk worker takes a phone call and books a Saturday-evening visit: the slots come in by htmx and the booking
 lands on the duty worker (screenshot in artifacts/booking_saturday.png)."""
 
+import re
 from datetime import time
 from pathlib import Path
 
@@ -47,8 +48,9 @@ def test_book_a_saturday_evening_visit_by_phone(cast, live_server, saturday, mon
         page.locator("label.slot", has=slot).click()
         page.screenshot(path=str(ARTIFACTS / "booking_saturday.png"), full_page=True)
         page.click("button[type=submit].big")
-        page.wait_for_url("**/visits/bookings/*/")
-        assert "back_a" in page.inner_text("main")
+        page.wait_for_url(re.compile(r"/visits/bookings/\d+/$"))
+        text = page.inner_text("main")
+        assert "由back_a上门" in text and "19:00–20:00" in text
         browser.close()
     booking = Booking.objects.get()
     assert booking.worker == cast.back_a and booking.preferred_time == "周六晚上"

@@ -165,3 +165,18 @@ LOGGING = {
 
 # Working days ahead of a deadline at which a matter counts as near due.
 NEAR_DUE_WORKING_DAYS = env_int("NEAR_DUE_WORKING_DAYS", 2)
+
+# Notifications (quanke.core.notify): channels in use and the backend for each. SMS needs a provider's gateway.
+NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", "console")
+NOTIFY_BACKENDS = {
+    "console": "quanke.core.notify.ConsoleBackend",
+    "memory": "quanke.core.notify.MemoryBackend",
+    "email": "quanke.core.notify.EmailBackend",
+    "sms": env_str("NOTIFY_SMS_BACKEND", "quanke.core.notify.SmsBackend"),
+}
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)
+
+# Home visits: each worker's monthly plan size, and the booking slot length.
+VISIT_PLAN_MIN_PER_WORKER = env_int("VISIT_PLAN_MIN_PER_WORKER", 30)
+VISIT_PLAN_MAX_PER_WORKER = env_int("VISIT_PLAN_MAX_PER_WORKER", 50)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("residents/", include("quanke.registry.urls")),
     path("catalog/", include("quanke.catalog.urls")),
+    path("visits/", include("quanke.visits.urls")),
     path("matters/", include("quanke.matters.urls")),
     path("intake/", include("quanke.intake.urls")),
     path("casework/", include("quanke.casework.urls")),

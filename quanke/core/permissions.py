@@ -301,3 +301,41 @@ def network_subtree_scope(actor, field: str = "unit") -> Q:
     if not can_view_network(actor):
         return Q(pk__in=[])
     return Q(**{f"{field}__path__startswith": actor.unit.path})
+
+
+# Home visits (quanke.visits) -------------------------------------------------------------------------------------
+VISIT_WORKER_ROLES = (Role.FRONT_DESK, Role.BACK_OFFICE)
+STOCK_MANAGER_ROLES = (Role.STATION_HEAD, Role.BACK_OFFICE, Role.ADMIN)
+
+
+def is_visit_worker(actor) -> bool:
+    """Front-desk and back-office workers of a community go on home visits and duty."""
+    return _active(actor) and actor.unit.level == "community" and actor.has_role(*VISIT_WORKER_ROLES)
+
+
+def can_book_visits(actor) -> bool:
+    return _active(actor) and actor.has_role(*EDIT_RESIDENT_ROLES)
+
+
+def can_manage_visits(actor) -> bool:
+    """Reassign bookings, edit the duty roster, generate, adjust and approve visit plans."""
+    return _active(actor) and actor.has_role(Role.STATION_HEAD, Role.ADMIN)
+
+
+def can_record_visit(actor, unit) -> bool:
+    return can_edit_residents(actor) and unit_in_scope(actor, unit)
+
+
+def can_manage_stock(actor, unit) -> bool:
+    return _active(actor) and actor.has_role(*STOCK_MANAGER_ROLES) and unit_in_scope(actor, unit)
+
+
+def can_view_sensitive_supply(actor, supply) -> bool:
+    """Who received a sensitive supply: station heads, and back-office workers of the supply's specialty."""
+    if not can_view_personal_data(actor):
+        return False
+    if not supply.sensitive:
+        return True
+    if actor.has_role(Role.STATION_HEAD, Role.ADMIN):
+        return True
+    return actor.has_role(Role.BACK_OFFICE) and supply.specialty in (actor.specialties or [])

@@ -165,3 +165,7 @@ LOGGING = {
 
 # Working days ahead of a deadline at which a matter counts as near due.
 NEAR_DUE_WORKING_DAYS = env_int("NEAR_DUE_WORKING_DAYS", 2)
+# Social assistance: the locality whose parameters apply where no unit is mapped (see assistance.UnitLocality).
+ASSISTANCE_DEFAULT_LOCALITY = env_str("ASSISTANCE_DEFAULT_LOCALITY", "beijing")
+# Days a decided finding keeps the scan from raising the same lead again.
+ASSISTANCE_FINDING_SNOOZE_DAYS = env_int("ASSISTANCE_FINDING_SNOOZE_DAYS", 180)

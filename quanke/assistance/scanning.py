@@ -1,0 +1,497 @@
+"""Proactive discovery (未诉先办): the whole registry through the rules in one vectorised pass.
+
+Stages: read the registry as numpy columns (raw SQL, one query per table, no model instances), evaluate
+with ``engine.assess_many`` once per locality, compare with the benefits recorded on the date, and write
+the review queue with bulk statements. Findings are keyed (kind, program, household, resident), so a
+re-run refreshes open findings instead of duplicating them, lapses open ones whose facts have changed and
+does not raise again what a worker decided recently.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+import numpy
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quanke.assistance import parameters
+from quanke.assistance.engine import DISABILITY_KIND_CODES, HUKOU_CODES, assess_many, build_system
+from quanke.assistance.models import (
+    ASSESSED_PROGRAMS,
+    Finding,
+    FindingKind,
+    FindingStatus,
+    ScanRun,
+)
+from quanke.core.models import OrgUnit
+from quanke.registry.models import Benefit, Household, Resident
+
+FETCH_ROWS = 250_000
+WRITE_BATCH = 5_000
+PROGRAM_CODES = {program: index for index, program in enumerate(ASSESSED_PROGRAMS)}
+LAPSE_REASON = "复查扫描时线索条件已不存在（收入、待遇或家庭情况已变化）"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Columns:
+    """The registry as arrays. Persons are aligned with ``person_id``; households with ``household_id``."""
+
+    household_id: numpy.ndarray
+    household_unit: numpy.ndarray
+    hukou: numpy.ndarray
+    assets: numpy.ndarray
+    person_id: numpy.ndarray
+    person_household: numpy.ndarray  # index into the household arrays
+    birth_days: numpy.ndarray
+    income_cents: numpy.ndarray
+    disability_kind: numpy.ndarray
+    disability_grade: numpy.ndarray
+    care: numpy.ndarray
+    in_school: numpy.ndarray
+    supporter: numpy.ndarray
+    # (person index, program code, amount) of benefits current on the date
+    benefit_person: numpy.ndarray
+    benefit_program: numpy.ndarray
+    benefit_amount: numpy.ndarray
+
+
+@dataclass
+class ScanResult:
+    run: ScanRun
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _fetch(sql: str, params: list, columns: int) -> numpy.ndarray:
+    """All rows of an integer-only query as an (n, columns) int64 array, fetched in large chunks."""
+    parts = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            rows = cursor.fetchmany(FETCH_ROWS)
+            if not rows:
+                break
+            parts.append(numpy.array(rows, dtype=numpy.int64).reshape(-1, columns))
+    return numpy.concatenate(parts) if parts else numpy.zeros((0, columns), dtype=numpy.int64)
+
+
+def _unit_filter(column: str, unit_ids: list[int] | None) -> tuple[str, list]:
+    if unit_ids is None:
+        return "", []
+    if not unit_ids:
+        return " WHERE 1 = 0", []
+    return f" WHERE {column} IN ({', '.join(['%s'] * len(unit_ids))})", list(unit_ids)
+
+
+def read_columns(*, on: date, unit_ids: list[int] | None) -> Columns:
+    """Read households, residents and current benefits with one query each (``unit_ids`` None = all)."""
+    pg = connection.vendor == "postgresql"
+    rural = HUKOU_CODES.index("rural")
+    urban = HUKOU_CODES.index("urban")
+    flag = (lambda c: f"{c}::int") if pg else (lambda c: c)
+    where, params = _unit_filter("unit_id", unit_ids)
+    households = _fetch(
+        f"SELECT id, unit_id, CASE WHEN hukou_type = 'rural' THEN {rural} ELSE {urban} END, "
+        f"{flag('assets_within_limits')} FROM {_table(Household)}{where} ORDER BY id",
+        params,
+        4,
+    )
+    kind_case = " ".join(
+        f"WHEN '{kind}' THEN {code}" for code, kind in enumerate(DISABILITY_KIND_CODES) if kind != "none"
+    )
+    if pg:
+        birth = "(birth_date - DATE '1970-01-01')"
+        income = "ROUND(monthly_income * 100)::bigint"
+    else:
+        birth = "CAST(julianday(birth_date) - 2440587.5 AS INTEGER)"
+        income = "CAST(ROUND(monthly_income * 100) AS INTEGER)"
+    persons = _fetch(
+        f"SELECT id, household_id, {birth}, {income}, CASE disability_kind {kind_case} ELSE 0 END, "
+        f"COALESCE(disability_grade, 0), {flag('needs_long_term_care')}, {flag('in_school')}, "
+        f"{flag('has_capable_supporter')} FROM {_table(Resident)}{where} ORDER BY id",
+        params,
+        9,
+    )
+    program_case = " ".join(f"WHEN '{program}' THEN {code}" for program, code in PROGRAM_CODES.items())
+    cents = "ROUND(monthly_amount * 100)::bigint" if pg else "CAST(ROUND(monthly_amount * 100) AS INTEGER)"
+    benefits = _fetch(
+        f"SELECT resident_id, CASE program {program_case} END, {cents} FROM {_table(Benefit)} "
+        f"WHERE program IN ({', '.join(['%s'] * len(PROGRAM_CODES))}) AND start_date <= %s "
+        "AND (end_date IS NULL OR end_date >= %s)",
+        [*PROGRAM_CODES, on, on],
+        3,
+    )
+    # Households without members cannot be assessed (and have nobody to help).
+    person_household = numpy.searchsorted(households[:, 0], persons[:, 1])
+    if len(households):
+        in_scope = (person_household < len(households)) & (
+            households[numpy.minimum(person_household, len(households) - 1), 0] == persons[:, 1]
+        )
+    else:
+        in_scope = numpy.zeros(len(persons), dtype=bool)
+    persons, person_household = persons[in_scope], person_household[in_scope]
+    occupied = numpy.bincount(person_household, minlength=len(households)) > 0
+    renumber = numpy.cumsum(occupied) - 1
+    households = households[occupied]
+    person_household = renumber[person_household]
+    benefit_person = numpy.searchsorted(persons[:, 0], benefits[:, 0])
+    if len(persons):
+        known = (benefit_person < len(persons)) & (
+            persons[numpy.minimum(benefit_person, len(persons) - 1), 0] == benefits[:, 0]
+        )
+    else:
+        known = numpy.zeros(len(benefits), dtype=bool)
+    return Columns(
+        household_id=households[:, 0],
+        household_unit=households[:, 1],
+        hukou=households[:, 2].astype(numpy.int16),
+        assets=households[:, 3].astype(bool),
+        person_id=persons[:, 0],
+        person_household=person_household,
+        birth_days=persons[:, 2],
+        income_cents=persons[:, 3],
+        disability_kind=persons[:, 4].astype(numpy.int16),
+        disability_grade=persons[:, 5].astype(numpy.int32),
+        care=persons[:, 6].astype(bool),
+        in_school=persons[:, 7].astype(bool),
+        supporter=persons[:, 8].astype(bool),
+        benefit_person=benefit_person[known],
+        benefit_program=benefits[known, 1],
+        benefit_amount=benefits[known, 2],
+    )
+
+
+@dataclass
+class Candidates:
+    """Findings of one evaluation as parallel lists (one entry per finding)."""
+
+    kind: list[str] = field(default_factory=list)
+    program: list[str] = field(default_factory=list)
+    household: list[int] = field(default_factory=list)  # household index
+    person: list[int] = field(default_factory=list)  # person index or -1
+    amount: list[float | None] = field(default_factory=list)
+    current: list[float | None] = field(default_factory=list)
+
+    def add(self, kind, program, households, persons, amounts, currents) -> None:
+        n = len(households)
+        self.kind += [kind] * n
+        self.program += [program] * n
+        self.household += households.tolist()
+        self.person += persons.tolist() if persons is not None else [-1] * n
+        self.amount += amounts.tolist() if amounts is not None else [None] * n
+        self.current += currents.tolist() if currents is not None else [None] * n
+
+
+def evaluate(columns: Columns, household_mask: numpy.ndarray, *, locality: str, on: date, overrides) -> tuple:
+    """Run the engine on the masked households; return (candidates, alternatives by household index)."""
+    h_index = numpy.flatnonzero(household_mask)
+    p_mask = household_mask[columns.person_household]
+    p_index = numpy.flatnonzero(p_mask)
+    local_household = numpy.full(len(columns.household_id), -1, dtype=numpy.int64)
+    local_household[h_index] = numpy.arange(len(h_index))
+    person_household_local = local_household[columns.person_household[p_index]]
+
+    # What is received, per person and per household (benefits are recorded per member).
+    receiving = {}
+    amount = {}
+    person_local = numpy.full(len(columns.person_id), -1, dtype=numpy.int64)
+    person_local[p_index] = numpy.arange(len(p_index))
+    b_local = person_local[columns.benefit_person]
+    b_keep = b_local >= 0
+    for program, code in PROGRAM_CODES.items():
+        rows = b_keep & (columns.benefit_program == code)
+        flags = numpy.zeros(len(p_index), dtype=bool)
+        flags[b_local[rows]] = True
+        cents = numpy.zeros(len(p_index), dtype=numpy.int64)
+        numpy.add.at(cents, b_local[rows], columns.benefit_amount[rows])
+        receiving[program], amount[program] = flags, cents
+    household_count = len(h_index)
+
+    def per_household(values, dtype=numpy.int64):
+        return numpy.bincount(person_household_local, weights=values, minlength=household_count).astype(dtype)
+
+    h_receiving = {p: per_household(receiving[p].astype(numpy.int64)) > 0 for p in ("dibao", "dibao_edge")}
+    h_amount = {p: per_household(amount[p]) for p in ("dibao", "dibao_edge")}
+
+    result = assess_many(
+        {
+            "household": person_household_local,
+            "birth_date": columns.birth_days[p_index],
+            "monthly_income": columns.income_cents[p_index] / 100,
+            "disability_kind": columns.disability_kind[p_index],
+            "disability_grade": columns.disability_grade[p_index],
+            "needs_long_term_care": columns.care[p_index],
+            "has_capable_supporter": columns.supporter[p_index],
+            "in_school": columns.in_school[p_index],
+        },
+        {
+            "hukou": columns.hukou[h_index],
+            "assets_within_limits": columns.assets[h_index],
+            "receiving_dibao": h_receiving["dibao"],
+        },
+        locality=locality,
+        date=on,
+        parameters=overrides,
+    )
+    hh, pp = result["households"], result["persons"]
+    found = Candidates()
+    dibao_ok, edge_ok, exit_ = hh["dibao_eligible"], hh["dibao_edge_eligible"], hh["gradual_exit"]
+    on_dibao, on_edge = h_receiving["dibao"], h_receiving["dibao_edge"]
+
+    def add_households(kind, program, mask, amounts, currents):
+        rows = numpy.flatnonzero(mask)
+        found.add(
+            kind,
+            program,
+            h_index[rows],
+            None,
+            None if amounts is None else amounts[rows],
+            None if currents is None else currents[rows] / 100,
+        )
+
+    add_households(
+        FindingKind.ELIGIBLE_NOT_RECEIVING, "dibao", dibao_ok & ~on_dibao, hh["dibao_monthly_amount"], None
+    )
+    add_households(FindingKind.GRADUAL_EXIT, "dibao", on_dibao & ~dibao_ok & exit_, None, h_amount["dibao"])
+    add_households(
+        FindingKind.NO_LONGER_ELIGIBLE, "dibao", on_dibao & ~dibao_ok & ~exit_, None, h_amount["dibao"]
+    )
+    add_households(
+        FindingKind.ELIGIBLE_NOT_RECEIVING, "dibao_edge", edge_ok & ~on_edge & ~on_dibao, None, None
+    )
+    add_households(
+        FindingKind.NO_LONGER_ELIGIBLE,
+        "dibao_edge",
+        on_edge & ~edge_ok & ~dibao_ok,
+        None,
+        h_amount["dibao_edge"],
+    )
+
+    person_amounts = {"tekun": pp["tekun_monthly_basic"], "gaoling": pp["gaoling_monthly_amount"]}
+    for program in ("tekun", "gaoling", "disability_living", "disability_care"):
+        eligible, getting = pp[f"{program}_eligible"], receiving[program]
+        for kind, mask in (
+            (FindingKind.ELIGIBLE_NOT_RECEIVING, eligible & ~getting),
+            (FindingKind.NO_LONGER_ELIGIBLE, getting & ~eligible),
+        ):
+            rows = numpy.flatnonzero(mask)
+            values = person_amounts.get(program)
+            found.add(
+                kind,
+                program,
+                h_index[person_household_local[rows]],
+                p_index[rows],
+                values[rows] if values is not None and kind == FindingKind.ELIGIBLE_NOT_RECEIVING else None,
+                amount[program][rows] / 100 if kind == FindingKind.NO_LONGER_ELIGIBLE else None,
+            )
+
+    # What else applies, for households leaving 低保 or in gradual exit.
+    leaving = numpy.flatnonzero(on_dibao & ~dibao_ok)
+    alternatives: dict[int, list[dict]] = {}
+    if len(leaving):
+        order = numpy.argsort(person_household_local, kind="stable")
+        starts = numpy.searchsorted(person_household_local[order], leaving)
+        ends = numpy.searchsorted(person_household_local[order], leaving, side="right")
+        for local_h, start, end in zip(leaving.tolist(), starts.tolist(), ends.tolist(), strict=True):
+            options = []
+            if edge_ok[local_h]:
+                options.append({"program": "dibao_edge", "resident_id": None})
+            for local_p in order[start:end].tolist():
+                resident_id = int(columns.person_id[p_index[local_p]])
+                for program in ("tekun", "gaoling", "disability_living", "disability_care"):
+                    if pp[f"{program}_eligible"][local_p]:
+                        value = person_amounts.get(program)
+                        options.append(
+                            {
+                                "program": program,
+                                "resident_id": resident_id,
+                                "amount": float(value[local_p]) if value is not None else None,
+                            }
+                        )
+            alternatives[int(h_index[local_h])] = options
+    return found, alternatives
+
+
+def _money(value) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 2)))
+
+
+def scan_registry(
+    *, actor=None, locality: str = "", on: date | None = None, progress: Progress | None = None
+) -> ScanResult:
+    """Evaluate the registry (one locality, or all) and refresh the review queue. Returns the ScanRun."""
+    say = progress or (lambda message: None)
+    on = on or timezone.localdate()
+    started = time.perf_counter()
+    stages: dict[str, float] = {}
+    overrides = parameters.parameter_overrides()
+    systems = build_system(overrides)
+    if locality:
+        systems.get(locality)  # UnknownLocalityError for a code without parameters
+    mapping, default = parameters.locality_by_unit_path()
+    unit_locality = {
+        unit_id: parameters.resolve_path(path, mapping, default)
+        for unit_id, path in OrgUnit.objects.values_list("id", "path")
+    }
+    codes = sorted(set(unit_locality.values()))
+    unit_ids = [u for u, code in unit_locality.items() if code == locality] if locality else None
+    if len(codes) == 1 and locality in ("", codes[0]):
+        unit_ids = None  # every unit is in scope: no IN list
+
+    tick = time.perf_counter()
+    columns = read_columns(on=on, unit_ids=unit_ids)
+    stages["read"] = time.perf_counter() - tick
+    say(
+        _("读取登记数据：%(h)d 户、%(p)d 人、%(b)d 条在享待遇（%(s).1f 秒）")
+        % {
+            "h": len(columns.household_id),
+            "p": len(columns.person_id),
+            "b": len(columns.benefit_person),
+            "s": stages["read"],
+        }
+    )
+
+    tick = time.perf_counter()
+    unit_codes = numpy.array(sorted(unit_locality), dtype=numpy.int64)
+    unit_code_names = numpy.array([unit_locality[u] for u in unit_codes.tolist()], dtype=object)
+    household_locality = unit_code_names[numpy.searchsorted(unit_codes, columns.household_unit)]
+    scanned = [locality] if locality else [c for c in codes if c in systems.localities]
+    candidates: list[tuple[str, Candidates]] = []
+    alternatives: dict[int, list[dict]] = {}
+    for code in scanned:
+        mask = household_locality == code
+        if not mask.any():
+            continue
+        found, options = evaluate(columns, mask, locality=code, on=on, overrides=overrides)
+        candidates.append((code, found))
+        alternatives.update(options)
+    stages["evaluate"] = time.perf_counter() - tick
+    say(
+        _("按规则评估：%(n)d 个地区，发现线索 %(f)d 条（%(s).1f 秒）")
+        % {"n": len(candidates), "f": sum(len(f.kind) for _c, f in candidates), "s": stages["evaluate"]}
+    )
+
+    tick = time.perf_counter()
+    run = write_findings(
+        actor=actor,
+        locality=locality,
+        on=on,
+        scanned=scanned,
+        columns=columns,
+        candidates=candidates,
+        alternatives=alternatives,
+        say=say,
+    )
+    stages["write"] = time.perf_counter() - tick
+    run.seconds = time.perf_counter() - started
+    run.stages = {name: round(value, 3) for name, value in stages.items()}
+    run.finished_at = timezone.now()
+    run.save(update_fields=["seconds", "stages", "finished_at"])
+    say(
+        _("写入复核队列：新增 %(n)d 条，仍存在 %(k)d 条，失效 %(l)d 条（%(s).1f 秒）；合计 %(t).1f 秒")
+        % {
+            "n": run.findings_new,
+            "k": run.findings_kept,
+            "l": run.findings_lapsed,
+            "s": stages["write"],
+            "t": run.seconds,
+        }
+    )
+    return ScanResult(run=run, stages=stages)
+
+
+def write_findings(*, actor, locality, on, scanned, columns, candidates, alternatives, say) -> ScanRun:
+    now = timezone.now()
+    snooze_from = now - timedelta(days=settings.ASSISTANCE_FINDING_SNOOZE_DAYS)
+    with transaction.atomic():
+        run = ScanRun.objects.create(
+            on_date=on,
+            locality=locality,
+            actor=actor if getattr(actor, "pk", None) else None,
+            households=len(columns.household_id),
+            residents=len(columns.person_id),
+        )
+        scope = Finding.objects.filter(locality__in=scanned)
+        existing = {
+            key: (pk, amount)
+            for key, pk, amount in scope.filter(status=FindingStatus.OPEN).values_list("key", "id", "amount")
+        }
+        snoozed = set(
+            scope.filter(decided_at__gte=snooze_from)
+            .exclude(status__in=[FindingStatus.OPEN, FindingStatus.LAPSED])
+            .values_list("key", flat=True)
+        )
+        new_rows, kept_ids, changed = [], [], []
+        seen = set()
+        for code, found in candidates:
+            for kind, program, h, p, amount, current in zip(
+                found.kind,
+                found.program,
+                found.household,
+                found.person,
+                found.amount,
+                found.current,
+                strict=True,
+            ):
+                household_id = int(columns.household_id[h])
+                resident_id = int(columns.person_id[p]) if p >= 0 else None
+                key = Finding.make_key(kind, program, household_id, resident_id)
+                seen.add(key)
+                amount = _money(amount)
+                if key in existing:
+                    pk, old = existing[key]
+                    kept_ids.append(pk)
+                    if old != amount:
+                        changed.append(Finding(pk=pk, amount=amount, current_amount=_money(current)))
+                    continue
+                if key in snoozed:
+                    continue
+                details = {}
+                if program == "dibao" and kind != FindingKind.ELIGIBLE_NOT_RECEIVING:
+                    details["alternatives"] = alternatives.get(h, [])
+                new_rows.append(
+                    Finding(
+                        key=key,
+                        kind=kind,
+                        program=program,
+                        household_id=household_id,
+                        resident_id=resident_id,
+                        unit_id=int(columns.household_unit[h]),
+                        locality=code,
+                        on_date=on,
+                        amount=amount,
+                        current_amount=_money(current),
+                        details=details,
+                        first_run=run,
+                        last_run=run,
+                    )
+                )
+        Finding.objects.bulk_create(new_rows, batch_size=WRITE_BATCH, ignore_conflicts=True)
+        for start in range(0, len(kept_ids), WRITE_BATCH):
+            Finding.objects.filter(id__in=kept_ids[start : start + WRITE_BATCH]).update(
+                last_run=run, on_date=on
+            )
+        if changed:
+            Finding.objects.bulk_update(changed, ["amount", "current_amount"], batch_size=WRITE_BATCH)
+        lapsed_ids = [pk for key, (pk, _amount) in existing.items() if key not in seen]
+        for start in range(0, len(lapsed_ids), WRITE_BATCH):
+            Finding.objects.filter(id__in=lapsed_ids[start : start + WRITE_BATCH]).update(
+                status=FindingStatus.LAPSED, reason=LAPSE_REASON, decided_at=now, last_run=run
+            )
+        run.findings_new = len(new_rows)
+        run.findings_kept = len(kept_ids)
+        run.findings_lapsed = len(lapsed_ids)
+        run.save(update_fields=["findings_new", "findings_kept", "findings_lapsed"])
+    return run

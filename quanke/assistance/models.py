@@ -205,11 +205,23 @@ class Finding(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    # Bookkeeping links, without a database constraint: the scan writes them by the hundred thousand and
+    # checking each against ScanRun at commit would cost more than the insert itself.
     first_run = models.ForeignKey(
-        ScanRun, verbose_name=_("首次发现"), null=True, on_delete=models.SET_NULL, related_name="+"
+        ScanRun,
+        verbose_name=_("首次发现"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     last_run = models.ForeignKey(
-        ScanRun, verbose_name=_("最近发现"), null=True, on_delete=models.SET_NULL, related_name="+"
+        ScanRun,
+        verbose_name=_("最近发现"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
 
     class Meta:

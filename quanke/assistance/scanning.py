@@ -9,6 +9,7 @@ does not raise again what a worker decided recently.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -412,10 +413,56 @@ def scan_registry(
     return ScanResult(run=run, stages=stages)
 
 
+INSERT_COLUMNS = (
+    "key",
+    "kind",
+    "program",
+    "household_id",
+    "resident_id",
+    "unit_id",
+    "locality",
+    "on_date",
+    "amount",
+    "current_amount",
+    "details",
+    "status",
+    "reason",
+    "first_run_id",
+    "last_run_id",
+)
+
+
+def _insert_findings(rows: list[tuple]) -> None:
+    """Plain multi-row inserts (COPY on PostgreSQL): no model instances for a hundred thousand rows."""
+    table = _table(Finding)
+    columns = ", ".join(connection.ops.quote_name(c) for c in INSERT_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        # The partial unique index makes a concurrent duplicate a no-op rather than an error.
+        verb = "INSERT OR IGNORE" if connection.vendor == "sqlite" else "INSERT"
+        marks = ", ".join(["%s"] * len(INSERT_COLUMNS))
+        for start in range(0, len(rows), WRITE_BATCH):
+            cursor.executemany(
+                f"{verb} INTO {table} ({columns}) VALUES ({marks})", rows[start : start + WRITE_BATCH]
+            )
+
+
+def _serialise_scans() -> None:
+    """One scan writes at a time (the queue is compared with what is already open, then inserted)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x51A55C])
+
+
 def write_findings(*, actor, locality, on, scanned, columns, candidates, alternatives, say) -> ScanRun:
     now = timezone.now()
     snooze_from = now - timedelta(days=settings.ASSISTANCE_FINDING_SNOOZE_DAYS)
     with transaction.atomic():
+        _serialise_scans()
         run = ScanRun.objects.create(
             on_date=on,
             locality=locality,
@@ -435,6 +482,9 @@ def write_findings(*, actor, locality, on, scanned, columns, candidates, alterna
         )
         new_rows, kept_ids, changed = [], [], []
         seen = set()
+        household_ids = columns.household_id.tolist()
+        household_units = columns.household_unit.tolist()
+        person_ids = columns.person_id.tolist()
         for code, found in candidates:
             for kind, program, h, p, amount, current in zip(
                 found.kind,
@@ -445,9 +495,9 @@ def write_findings(*, actor, locality, on, scanned, columns, candidates, alterna
                 found.current,
                 strict=True,
             ):
-                household_id = int(columns.household_id[h])
-                resident_id = int(columns.person_id[p]) if p >= 0 else None
-                key = Finding.make_key(kind, program, household_id, resident_id)
+                household_id = household_ids[h]
+                resident_id = person_ids[p] if p >= 0 else None
+                key = f"{kind}:{program}:{household_id}:{resident_id or 0}"
                 seen.add(key)
                 amount = _money(amount)
                 if key in existing:
@@ -458,27 +508,29 @@ def write_findings(*, actor, locality, on, scanned, columns, candidates, alterna
                     continue
                 if key in snoozed:
                     continue
-                details = {}
+                details = "{}"
                 if program == "dibao" and kind != FindingKind.ELIGIBLE_NOT_RECEIVING:
-                    details["alternatives"] = alternatives.get(h, [])
+                    details = json.dumps({"alternatives": alternatives.get(h, [])}, ensure_ascii=False)
                 new_rows.append(
-                    Finding(
-                        key=key,
-                        kind=kind,
-                        program=program,
-                        household_id=household_id,
-                        resident_id=resident_id,
-                        unit_id=int(columns.household_unit[h]),
-                        locality=code,
-                        on_date=on,
-                        amount=amount,
-                        current_amount=_money(current),
-                        details=details,
-                        first_run=run,
-                        last_run=run,
+                    (
+                        key,
+                        str(kind),
+                        program,
+                        household_id,
+                        resident_id,
+                        household_units[h],
+                        code,
+                        on,
+                        amount,
+                        _money(current),
+                        details,
+                        FindingStatus.OPEN.value,
+                        "",
+                        run.pk,
+                        run.pk,
                     )
                 )
-        Finding.objects.bulk_create(new_rows, batch_size=WRITE_BATCH, ignore_conflicts=True)
+        _insert_findings(new_rows)
         for start in range(0, len(kept_ids), WRITE_BATCH):
             Finding.objects.filter(id__in=kept_ids[start : start + WRITE_BATCH]).update(
                 last_run=run, on_date=on

@@ -170,8 +170,14 @@ class Finding(models.Model):
     key = models.CharField(_("线索键"), max_length=80, editable=False)
     kind = models.CharField(_("类型"), max_length=30, choices=FindingKind.choices)
     program = models.CharField(_("待遇项目"), max_length=20, choices=Program.choices)
+    # Indexes are kept few: the scan inserts findings by the hundred thousand. (household, status) and
+    # (unit, status) below serve the lookups the FK indexes would.
     household = models.ForeignKey(
-        Household, verbose_name=_("家庭户"), on_delete=models.CASCADE, related_name="assistance_findings"
+        Household,
+        verbose_name=_("家庭户"),
+        on_delete=models.CASCADE,
+        related_name="assistance_findings",
+        db_index=False,
     )
     resident = models.ForeignKey(
         Resident,
@@ -182,7 +188,9 @@ class Finding(models.Model):
         related_name="assistance_findings",
         help_text=_("按人认定的项目（特困、高龄、残疾人两项补贴）；按户认定的项目留空"),
     )
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("所属社区"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("所属社区"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     locality = models.CharField(_("地区"), max_length=40)
     on_date = models.DateField(_("评估日期"))
     amount = models.DecimalField(
@@ -193,7 +201,7 @@ class Finding(models.Model):
     )
     details = models.JSONField(_("详情"), default=dict, blank=True)
     status = models.CharField(
-        _("状态"), max_length=12, choices=FindingStatus.choices, default=FindingStatus.OPEN, db_index=True
+        _("状态"), max_length=12, choices=FindingStatus.choices, default=FindingStatus.OPEN
     )
     reason = models.TextField(_("处理理由"), blank=True)
     decided_by = models.ForeignKey(
@@ -203,6 +211,7 @@ class Finding(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     # Bookkeeping links, without a database constraint: the scan writes them by the hundred thousand and
@@ -213,6 +222,7 @@ class Finding(models.Model):
         null=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
     )
     last_run = models.ForeignKey(
@@ -221,6 +231,7 @@ class Finding(models.Model):
         null=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
     )
 

@@ -297,3 +297,133 @@ class AssistanceReview(BaseModel):
 
     def __str__(self):
         return f"{self.household} {self.get_program_display()} {self.reviewed_on:%Y-%m-%d}"
+
+
+class ApplicationStep(models.TextChoices):
+    ACCEPTED = "accepted", _("已受理")
+    INVESTIGATED = "investigated", _("已入户调查")
+    PUBLICITY = "publicity", _("公示中")
+    APPROVED = "approved", _("已审核确认")
+    REFUSED = "refused", _("不予批准")
+
+
+# The legal path (社会救助暂行办法; 民发〔2021〕57号): accepted → home investigation → 公示 7 days → confirmation,
+# payment from the next month; refusal in writing with reasons at any step before confirmation.
+STEP_TRANSITIONS = {
+    ApplicationStep.ACCEPTED: {ApplicationStep.INVESTIGATED, ApplicationStep.REFUSED},
+    ApplicationStep.INVESTIGATED: {
+        ApplicationStep.PUBLICITY,
+        ApplicationStep.APPROVED,
+        ApplicationStep.REFUSED,
+    },
+    ApplicationStep.PUBLICITY: {ApplicationStep.APPROVED, ApplicationStep.REFUSED},
+    ApplicationStep.APPROVED: set(),
+    ApplicationStep.REFUSED: set(),
+}
+OPEN_STEPS = [step for step, targets in STEP_TRANSITIONS.items() if targets]
+# Programmes whose recipients are posted publicly before confirmation; the others go straight to decision.
+PUBLICITY_PROGRAMS = (Program.DIBAO, Program.DIBAO_EDGE, Program.TEKUN)
+PUBLICITY_DAYS = 7
+# The catalog item an application of each programme is accepted under.
+PROGRAM_ITEMS = {
+    Program.DIBAO: "SA-DIBAO",
+    Program.DIBAO_EDGE: "SA-LOW-INCOME",
+    Program.TEKUN: "SA-TEKUN",
+    Program.TEMPORARY: "SA-TEMP",
+    Program.DISABILITY_LIVING: "DS-LIVING-SUBSIDY",
+    Program.DISABILITY_CARE: "DS-CARE-SUBSIDY",
+    Program.GAOLING: "EL-LONGEVITY",
+}
+# 按户 programmes pay every member of the household; the others pay the applicant.
+HOUSEHOLD_BENEFIT_PROGRAMS = (Program.DIBAO, Program.DIBAO_EDGE)
+
+
+class AssistanceApplication(BaseModel):
+    """An application for assistance: a matter (办件) plus the legal steps of the assistance procedure."""
+
+    matter = models.OneToOneField(
+        "matters.Matter",
+        verbose_name=_("办件"),
+        on_delete=models.PROTECT,
+        related_name="assistance_application",
+    )
+    program = models.CharField(_("救助项目"), max_length=20, choices=Program.choices)
+    household = models.ForeignKey(
+        Household, verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="assistance_applications"
+    )
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="assistance_applications"
+    )
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("所属社区"), on_delete=models.PROTECT, related_name="+")
+    finding = models.ForeignKey(
+        Finding,
+        verbose_name=_("来源线索"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applications",
+    )
+    step = models.CharField(
+        _("办理环节"), max_length=15, choices=ApplicationStep.choices, default=ApplicationStep.ACCEPTED
+    )
+    accepted_on = models.DateField(_("受理日期"))
+    investigated_on = models.DateField(_("入户调查日期"), null=True, blank=True)
+    investigators = models.CharField(_("调查人员"), max_length=100, blank=True)
+    investigation_record = models.TextField(_("入户调查记录"), blank=True)
+    assessment = models.JSONField(_("调查时规则评估"), default=dict, blank=True)
+    publicity_start = models.DateField(_("公示开始"), null=True, blank=True)
+    publicity_end = models.DateField(_("公示结束"), null=True, blank=True)
+    publicity_objections = models.TextField(_("公示期间异议"), blank=True)
+    decided_on = models.DateField(_("审核确认日期"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    monthly_amount = models.DecimalField(
+        _("月救助金额（元）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    payment_from = models.DateField(_("发放起始月"), null=True, blank=True)
+    refusal_reasons = models.TextField(_("不予批准理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("救助申请")
+        verbose_name_plural = _("救助申请")
+        ordering = ["-accepted_on", "-id"]
+        indexes = [models.Index(fields=["unit", "step"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "resident", "program"],
+                condition=models.Q(step__in=["accepted", "investigated", "publicity"]),
+                name="application_one_open_per_program",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(step="refused") | ~models.Q(refusal_reasons=""),
+                name="application_refusal_has_reasons",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(step="approved")
+                | models.Q(
+                    payment_from__isnull=False, monthly_amount__isnull=False, decided_on__isnull=False
+                ),
+                name="application_approval_has_payment",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(step="publicity") | models.Q(publicity_start__isnull=False),
+                name="application_publicity_has_dates",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.resident.name} {self.get_program_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.step in OPEN_STEPS
+
+    @property
+    def needs_publicity(self) -> bool:
+        return self.program in PUBLICITY_PROGRAMS

@@ -507,7 +507,9 @@ def write_findings(*, actor, locality, on, scanned, columns, candidates, alterna
             households=len(columns.household_id),
             residents=len(columns.person_id),
         )
-        scope = Finding.objects.filter(locality__in=scanned)
+        scope = Finding.objects.filter(
+            locality__in=scanned
+        ).order_by()  # no default ordering (a join to units)
         existing = {
             key: (pk, amount)
             for key, pk, amount in scope.filter(status=FindingStatus.OPEN).values_list("key", "id", "amount")

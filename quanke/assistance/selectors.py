@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from quanke.assistance import parameters
 from quanke.assistance.engine import RECEIVABLE_PROGRAMS, EngineError, assess_household, build_system
-from quanke.assistance.models import AssistanceReview, Finding, FindingStatus, ScanRun
+from quanke.assistance.models import AssistanceApplication, AssistanceReview, Finding, FindingStatus, ScanRun
 from quanke.core import permissions
 from quanke.registry.models import Benefit, Household, Program, Resident
 
@@ -263,3 +263,40 @@ def finding_alternatives(finding: Finding) -> list[dict]:
         }
         for option in options
     ]
+
+
+# --- Applications -------------------------------------------------------------------------------------
+
+
+def household_applicant(household: Household) -> Resident | None:
+    members = list(household.members.order_by("id"))
+    return next((m for m in members if m.relation == "head"), members[0] if members else None)
+
+
+def applications_for(*, actor, step: str = ""):
+    if not permissions.can_view_personal_data(actor):
+        return AssistanceApplication.objects.none()
+    qs = AssistanceApplication.objects.filter(permissions.unit_scope(actor)).select_related(
+        "matter", "resident", "household", "unit"
+    )
+    if step:
+        qs = qs.filter(step=step)
+    return qs.order_by("-accepted_on", "-id")
+
+
+def application_get_for(*, actor, pk) -> AssistanceApplication:
+    application = (
+        applications_for(actor=actor)
+        .select_related(
+            "matter__item", "matter__handling_unit", "matter__assigned_to", "decided_by", "finding"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404("application not found")
+    return application
+
+
+def applications_for_resident(*, actor, resident: Resident):
+    return applications_for(actor=actor).filter(household=resident.household)

@@ -51,6 +51,22 @@ def can_review_assistance(actor) -> bool:
     return actor.has_role(Role.BACK_OFFICE, Role.DEPT_HANDLER) and Specialty.ASSISTANCE in actor.specialties
 
 
+def can_record_benefits(actor) -> bool:
+    """Write a benefit into the registry after an approval (the assistance handlers)."""
+    return can_review_assistance(actor)
+
+
+def can_process_assistance_application(actor, application) -> bool:
+    """Carry an assistance application through its legal steps: whoever may claim or handle its matter
+    (the street or county handler it was routed to, or the station head there), within her units."""
+    matter = application.matter
+    return (
+        can_review_assistance(actor)
+        and unit_in_scope(actor, application.unit)
+        and (can_handle_matter(actor, matter) or can_claim_matter(actor, matter))
+    )
+
+
 def can_run_assistance_scan(actor) -> bool:
     """Start a discovery scan over the registry (heavy; county and street level only)."""
     return can_review_assistance(actor) and (

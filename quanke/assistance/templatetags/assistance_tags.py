@@ -13,6 +13,11 @@ def can_review_assistance(user) -> bool:
     return permissions.can_review_assistance(user)
 
 
+@register.filter
+def can_take_intake(user) -> bool:
+    return permissions.can_take_intake(user)
+
+
 @register.inclusion_tag("assistance/_assessment_body.html", takes_context=True)
 def household_assessment(context, resident):
     """The rules applied today to the resident's household; nothing for users without personal-data access."""
@@ -27,6 +32,7 @@ def household_assessment(context, resident):
         "resident": resident,
         "can_review": permissions.can_review_assistance(user),
         "open_findings": list(selectors.findings_for_household(actor=user, household=resident.household)),
+        "applications": list(selectors.applications_for_resident(actor=user, resident=resident)[:5]),
     }
 
 

@@ -170,14 +170,17 @@ class Finding(models.Model):
     key = models.CharField(_("线索键"), max_length=80, editable=False)
     kind = models.CharField(_("类型"), max_length=30, choices=FindingKind.choices)
     program = models.CharField(_("待遇项目"), max_length=20, choices=Program.choices)
-    # Indexes are kept few: the scan inserts findings by the hundred thousand. (household, status) and
-    # (unit, status) below serve the lookups the FK indexes would.
+    # Findings are derived rows the scan writes by the hundred thousand and can always recompute, so they
+    # carry no database FK constraints (checking each at commit locks every referenced household and resident
+    # row, costing several times the insert; Django's on_delete still cascades) and few indexes:
+    # (household, status) and (unit, status) below serve the lookups the FK indexes would.
     household = models.ForeignKey(
         Household,
         verbose_name=_("家庭户"),
         on_delete=models.CASCADE,
         related_name="assistance_findings",
         db_index=False,
+        db_constraint=False,
     )
     resident = models.ForeignKey(
         Resident,
@@ -186,10 +189,16 @@ class Finding(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="assistance_findings",
+        db_constraint=False,
         help_text=_("按人认定的项目（特困、高龄、残疾人两项补贴）；按户认定的项目留空"),
     )
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("所属社区"), on_delete=models.PROTECT, related_name="+", db_index=False
+        OrgUnit,
+        verbose_name=_("所属社区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     locality = models.CharField(_("地区"), max_length=40)
     on_date = models.DateField(_("评估日期"))

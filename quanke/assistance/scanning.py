@@ -35,7 +35,7 @@ from quanke.assistance.models import (
 from quanke.core.models import OrgUnit
 from quanke.registry.models import Benefit, Household, Resident
 
-SQLITE_CHUNK = 250_000  # ids per group_concat string
+FETCH_CHUNK = 250_000  # ids per aggregated text value
 WRITE_BATCH = 5_000
 PROGRAM_CODES = {program: index for index, program in enumerate(ASSESSED_PROGRAMS)}
 LAPSE_REASON = "复查扫描时线索条件已不存在（收入、待遇或家庭情况已变化）"
@@ -88,27 +88,28 @@ def _parse_ints(text: bytes | str, columns: int) -> numpy.ndarray:
 def _fetch(table: str, expressions: list[str], where: str, params: list) -> numpy.ndarray:
     """Integer columns of every matching row as an (n, k) int64 array, parsed by numpy in C.
 
-    Building a Python tuple per row (cursor.fetchall) costs more than the whole evaluation at a million rows,
-    so the database streams text instead: COPY on PostgreSQL, group_concat over id ranges on SQLite.
+    Building a Python tuple per row (cursor.fetchall), or receiving one COPY message per row, costs more than
+    the whole evaluation at a million rows, so the database joins each id range into one text value
+    (string_agg / group_concat) and numpy parses it.
     """
     columns = len(expressions)
     if connection.vendor == "postgresql":
-        query = connection.ops.compose_sql(f"SELECT {', '.join(expressions)} FROM {table}{where}", params)
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({query}) TO STDOUT") as copy:
-            data = b"".join(bytes(chunk) for chunk in copy)
-        return _parse_ints(data, columns)
+        row = " || ' ' || ".join(f"({e})::text" for e in expressions)
+        aggregate = f"string_agg({row}, ' ')"
+    else:
+        row = " || ' ' || ".join(f"({e})" for e in expressions)
+        aggregate = f"group_concat({row}, ' ')"
     parts = []
-    row = " || ' ' || ".join(f"({e})" for e in expressions)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table}{where}", params)
         low, high = cursor.fetchone()
         if low is None:
             return numpy.zeros((0, columns), dtype=numpy.int64)
         joiner = " AND " if where else " WHERE "
-        for start in range(low, high + 1, SQLITE_CHUNK):
+        for start in range(low, high + 1, FETCH_CHUNK):
             cursor.execute(
-                f"SELECT group_concat({row}, ' ') FROM {table}{where}{joiner}id >= %s AND id < %s",
-                [*params, start, start + SQLITE_CHUNK],
+                f"SELECT {aggregate} FROM {table}{where}{joiner}id >= %s AND id < %s",
+                [*params, start, start + FETCH_CHUNK],
             )
             parts.append(_parse_ints(cursor.fetchone()[0], columns))
     return numpy.concatenate(parts)
@@ -572,10 +573,8 @@ def write_findings(*, actor, locality, on, scanned, columns, candidates, alterna
                     )
                 )
         _insert_findings(new_rows)
-        for start in range(0, len(kept_ids), WRITE_BATCH):
-            Finding.objects.filter(id__in=kept_ids[start : start + WRITE_BATCH]).update(
-                last_run=run, on_date=on
-            )
+        # Findings still present are left untouched (rewriting 100k unchanged rows would dominate a re-run);
+        # only a changed amount is written. The run records how many were kept.
         if changed:
             Finding.objects.bulk_update(
                 changed, ["amount", "current_amount", "on_date"], batch_size=WRITE_BATCH

@@ -180,3 +180,7 @@ NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)
 # Home visits: each worker's monthly plan size, and the booking slot length.
 VISIT_PLAN_MIN_PER_WORKER = env_int("VISIT_PLAN_MIN_PER_WORKER", 30)
 VISIT_PLAN_MAX_PER_WORKER = env_int("VISIT_PLAN_MAX_PER_WORKER", 50)
+# Social assistance: the locality whose parameters apply where no unit is mapped (see assistance.UnitLocality).
+ASSISTANCE_DEFAULT_LOCALITY = env_str("ASSISTANCE_DEFAULT_LOCALITY", "beijing")
+# Days a decided finding keeps the scan from raising the same lead again.
+ASSISTANCE_FINDING_SNOOZE_DAYS = env_int("ASSISTANCE_FINDING_SNOOZE_DAYS", 180)

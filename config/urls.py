@@ -7,6 +7,7 @@ urlpatterns = [
     path("residents/", include("quanke.registry.urls")),
     path("catalog/", include("quanke.catalog.urls")),
     path("visits/", include("quanke.visits.urls")),
+    path("assistance/", include("quanke.assistance.urls")),
     path("matters/", include("quanke.matters.urls")),
     path("intake/", include("quanke.intake.urls")),
     path("casework/", include("quanke.casework.urls")),

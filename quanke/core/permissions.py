@@ -9,7 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from quanke.core.models import OrgUnit, Role
+from quanke.core.models import OrgUnit, Role, Specialty
 
 PERSONAL_DATA_ROLES = (Role.FRONT_DESK, Role.BACK_OFFICE, Role.STATION_HEAD, Role.DEPT_HANDLER, Role.ADMIN)
 EDIT_RESIDENT_ROLES = (Role.FRONT_DESK, Role.BACK_OFFICE, Role.STATION_HEAD, Role.ADMIN)
@@ -39,6 +39,39 @@ def can_view_statistics(actor) -> bool:
 
 def can_manage_station_catalog(actor) -> bool:
     return _active(actor) and actor.has_role(Role.STATION_HEAD, Role.ADMIN)
+
+
+def can_review_assistance(actor) -> bool:
+    """Work the assistance review queue (主动发现线索), record reviews and move applications along:
+    station heads, and back-office or street/county handlers of the assistance specialty."""
+    if not can_view_personal_data(actor):
+        return False
+    if actor.has_role(Role.STATION_HEAD, Role.ADMIN):
+        return True
+    return actor.has_role(Role.BACK_OFFICE, Role.DEPT_HANDLER) and Specialty.ASSISTANCE in actor.specialties
+
+
+def can_record_benefits(actor) -> bool:
+    """Write a benefit into the registry after an approval (the assistance handlers)."""
+    return can_review_assistance(actor)
+
+
+def can_process_assistance_application(actor, application) -> bool:
+    """Carry an assistance application through its legal steps: whoever may claim or handle its matter
+    (the street or county handler it was routed to, or the station head there), within her units."""
+    matter = application.matter
+    return (
+        can_review_assistance(actor)
+        and unit_in_scope(actor, application.unit)
+        and (can_handle_matter(actor, matter) or can_claim_matter(actor, matter))
+    )
+
+
+def can_run_assistance_scan(actor) -> bool:
+    """Start a discovery scan over the registry (heavy; county and street level only)."""
+    return can_review_assistance(actor) and (
+        actor.has_role(Role.ADMIN) or (actor.has_role(Role.DEPT_HANDLER) and actor.unit.level != "community")
+    )
 
 
 def can_browse_audit(actor) -> bool:

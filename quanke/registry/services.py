@@ -10,7 +10,7 @@ from quanke.core import permissions
 from quanke.core.audit import audit_record, diff, snapshot
 from quanke.core.models import AuditEvent, UnitLevel
 from quanke.registry import idnumber
-from quanke.registry.models import Household, Resident, Tag
+from quanke.registry.models import Benefit, Household, Resident, Tag
 from quanke.registry.names import pinyin_keys
 
 RESIDENT_FIELDS = [
@@ -126,3 +126,22 @@ def resident_update(*, actor, resident: Resident, tags: list[Tag] | None = None,
         if changes:
             audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=resident, changes=changes)
     return resident
+
+
+def benefit_start(*, actor, resident: Resident, program: str, start_date, monthly_amount) -> Benefit:
+    """Record that a resident receives a benefit from a date (decided elsewhere, e.g. an assistance approval)."""
+    permissions.require(
+        permissions.can_record_benefits(actor) and permissions.unit_in_scope(actor, resident.unit)
+    )
+    with transaction.atomic():
+        benefit = Benefit.objects.create(
+            resident=resident, program=program, start_date=start_date, monthly_amount=monthly_amount
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=benefit,
+            unit=resident.unit,
+            changes=snapshot(benefit, ["program", "start_date", "monthly_amount"]),
+        )
+    return benefit

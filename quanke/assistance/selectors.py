@@ -1,0 +1,302 @@
+"""Reads: a household's assessment today (with explanations), the review queue, reviews due.
+
+Everything a worker sees is scoped with ``quanke.core.permissions``.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Max, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quanke.assistance import parameters
+from quanke.assistance.engine import RECEIVABLE_PROGRAMS, EngineError, assess_household, build_system
+from quanke.assistance.models import AssistanceApplication, AssistanceReview, Finding, FindingStatus, ScanRun
+from quanke.core import permissions
+from quanke.registry.models import Benefit, Household, Program, Resident
+
+SEX_CODES = {"M": "male", "F": "female"}
+WORKING_AGE = (16, 59)
+PERSON_PROGRAM_AMOUNT = {"tekun": "monthly_basic", "gaoling": "monthly_amount"}
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def current_benefits(benefits, on: date) -> list:
+    return [b for b in benefits if b.start_date <= on and (b.end_date is None or b.end_date >= on)]
+
+
+def household_input(
+    *, household: Household, members: list[Resident], benefits, on: date, locality: str
+) -> dict:
+    """The engine's household JSON built from registry rows (members' current benefits give ``receiving``)."""
+    receiving = sorted({b.program for b in current_benefits(benefits, on)} & set(RECEIVABLE_PROGRAMS))
+    return {
+        "locality": locality,
+        "date": on.isoformat(),
+        "hukou": household.hukou_type,
+        "assets_within_limits": household.assets_within_limits,
+        "receiving": receiving,
+        "members": [
+            {
+                "id": str(m.pk),
+                "birth_date": m.birth_date.isoformat(),
+                "sex": SEX_CODES[m.sex],
+                "monthly_income": m.monthly_income,
+                "disability": (
+                    {"kind": m.disability_kind, "grade": m.disability_grade} if m.disability_kind else None
+                ),
+                "in_school": m.in_school,
+                "needs_long_term_care": m.needs_long_term_care,
+                "has_capable_supporter": m.has_capable_supporter,
+            }
+            for m in members
+        ],
+    }
+
+
+def program_label(program: str) -> str:
+    return str(Program(program).label)
+
+
+def exit_alternatives(result: dict, names: dict[str, str]) -> list[dict]:
+    """What else the household may qualify for when it leaves 低保 or is in gradual exit."""
+    found = []
+    if result["dibao_edge"]["eligible"]:
+        found.append({"program": "dibao_edge", "label": program_label("dibao_edge"), "who": _("全户")})
+    for member_id, member in result["members"].items():
+        for program in ("tekun", "gaoling", "disability_living", "disability_care"):
+            if member[program]["eligible"]:
+                amount_key = PERSON_PROGRAM_AMOUNT.get(program)
+                found.append(
+                    {
+                        "program": program,
+                        "label": program_label(program),
+                        "who": names.get(member_id, member_id),
+                        "resident_id": int(member_id) if str(member_id).isdigit() else None,
+                        "amount": member[program][amount_key] if amount_key else None,
+                    }
+                )
+    return found
+
+
+@dataclass
+class MemberAssessment:
+    resident: Resident
+    age: int
+    programs: list[tuple[str, str, dict]]  # (code, label, engine result)
+
+
+@dataclass
+class HouseholdAssessment:
+    on: date
+    locality: str = ""
+    locality_label: str = ""
+    result: dict | None = None
+    error: str = ""
+    receiving: list[str] = field(default_factory=list)
+    members: list[MemberAssessment] = field(default_factory=list)
+    alternatives: list[dict] = field(default_factory=list)
+
+    @property
+    def leaving_dibao(self) -> bool:
+        return bool(self.result) and "dibao" in self.receiving and not self.result["dibao"]["eligible"]
+
+
+def household_assessment(*, actor, resident: Resident, on: date | None = None) -> HouseholdAssessment:
+    """The rules applied today to the resident's household, with the plain-Chinese explanation."""
+    permissions.require(
+        permissions.can_view_personal_data(actor) and permissions.unit_in_scope(actor, resident.unit)
+    )
+    on = on or today()
+    household = resident.household
+    members = sorted(household.members.all(), key=lambda m: m.pk)
+    benefits = list(Benefit.objects.filter(resident__household=household))
+    locality = parameters.locality_for_unit(resident.unit)
+    view = HouseholdAssessment(on=on, locality=locality)
+    overrides = parameters.parameter_overrides()
+    try:
+        data = household_input(
+            household=household, members=members, benefits=benefits, on=on, locality=locality
+        )
+        view.receiving = data["receiving"]
+        view.locality_label = build_system(overrides).get(locality).label
+        view.result = assess_household(data, parameters=overrides)
+    except EngineError as exc:
+        view.error = str(exc)
+        return view
+    names = {str(m.pk): m.name for m in members}
+    for m in members:
+        outcome = view.result["members"][str(m.pk)]
+        view.members.append(
+            MemberAssessment(
+                resident=m,
+                age=outcome["age"],
+                programs=[
+                    (code, program_label(code), outcome[code])
+                    for code in ("tekun", "gaoling", "disability_living", "disability_care")
+                ],
+            )
+        )
+    if view.leaving_dibao:
+        view.alternatives = exit_alternatives(view.result, names)
+    return view
+
+
+# --- Review queue -------------------------------------------------------------------------------------
+
+
+def findings_for(*, actor, status: str = FindingStatus.OPEN, kind: str = "", program: str = ""):
+    if not permissions.can_review_assistance(actor):
+        return Finding.objects.none()
+    qs = Finding.objects.filter(permissions.unit_scope(actor)).select_related("household", "resident", "unit")
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if program:
+        qs = qs.filter(program=program)
+    return qs.order_by("unit__path", "household__number", "kind", "program", "id")
+
+
+def finding_get_for(*, actor, pk) -> Finding:
+    finding = (
+        findings_for(actor=actor, status="")
+        .select_related("decided_by", "first_run", "last_run")
+        .filter(pk=pk)
+        .first()
+    )
+    if finding is None:
+        raise Http404("finding not found")
+    return finding
+
+
+def findings_for_household(*, actor, household: Household):
+    return findings_for(actor=actor, status=FindingStatus.OPEN).filter(household=household)
+
+
+def latest_scan() -> ScanRun | None:
+    return ScanRun.objects.filter(finished_at__isnull=False).order_by("-started_at", "-id").first()
+
+
+# --- Reviews due --------------------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def review_interval_months(household: Household, members: list[Resident], on: date) -> int:
+    """12 months, or 6 for households with irregular income and a working-age member (渝民〔2023〕3号)."""
+    low, high = WORKING_AGE
+    working_age = any(low <= m.age_on(on) <= high for m in members)
+    return 6 if household.irregular_income and working_age else 12
+
+
+@dataclass
+class ReviewDue:
+    household: Household
+    since: date
+    due: date
+    interval_months: int
+    overdue: bool
+
+
+def reviews_due(*, actor, on: date | None = None, horizon_days: int = 30) -> list[ReviewDue]:
+    """Households on 低保 whose periodic review falls due within ``horizon_days`` (or is overdue)."""
+    if not permissions.can_review_assistance(actor):
+        return []
+    on = on or today()
+    current = Q(members__benefits__program=Program.DIBAO, members__benefits__start_date__lte=on) & (
+        Q(members__benefits__end_date__isnull=True) | Q(members__benefits__end_date__gte=on)
+    )
+    households = list(
+        Household.objects.filter(permissions.unit_scope(actor))
+        .filter(current)
+        .annotate(since=Max("members__benefits__start_date", filter=Q(members__benefits__program="dibao")))
+        .prefetch_related("members")
+        .select_related("unit")
+        .distinct()
+    )
+    last_reviews = dict(
+        AssistanceReview.objects.filter(household__in=households, program=Program.DIBAO)
+        .values("household")
+        .annotate(last=Max("reviewed_on"))
+        .values_list("household", "last")
+    )
+    due = []
+    for household in households:
+        since = max(filter(None, [household.since, last_reviews.get(household.pk)]))
+        months = review_interval_months(household, list(household.members.all()), on)
+        due_on = add_months(since, months)
+        if (due_on - on).days <= horizon_days:
+            due.append(
+                ReviewDue(
+                    household=household, since=since, due=due_on, interval_months=months, overdue=due_on < on
+                )
+            )
+    due.sort(key=lambda item: (item.due, item.household.unit.path, item.household.number))
+    return due
+
+
+def finding_alternatives(finding: Finding) -> list[dict]:
+    """The finding's "what else applies" list with names (scoped: members of the finding's own household)."""
+    options = (finding.details or {}).get("alternatives") or []
+    ids = [o["resident_id"] for o in options if o.get("resident_id")]
+    names = dict(Resident.objects.filter(household=finding.household, pk__in=ids).values_list("pk", "name"))
+    return [
+        {
+            **option,
+            "label": program_label(option["program"]),
+            "who": names.get(option.get("resident_id"), _("全户"))
+            if option.get("resident_id")
+            else _("全户"),
+        }
+        for option in options
+    ]
+
+
+# --- Applications -------------------------------------------------------------------------------------
+
+
+def household_applicant(household: Household) -> Resident | None:
+    members = list(household.members.order_by("id"))
+    return next((m for m in members if m.relation == "head"), members[0] if members else None)
+
+
+def applications_for(*, actor, step: str = ""):
+    if not permissions.can_view_personal_data(actor):
+        return AssistanceApplication.objects.none()
+    qs = AssistanceApplication.objects.filter(permissions.unit_scope(actor)).select_related(
+        "matter", "resident", "household", "unit"
+    )
+    if step:
+        qs = qs.filter(step=step)
+    return qs.order_by("-accepted_on", "-id")
+
+
+def application_get_for(*, actor, pk) -> AssistanceApplication:
+    application = (
+        applications_for(actor=actor)
+        .select_related(
+            "matter__item", "matter__handling_unit", "matter__assigned_to", "decided_by", "finding"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404("application not found")
+    return application
+
+
+def applications_for_resident(*, actor, resident: Resident):
+    return applications_for(actor=actor).filter(household=resident.household)

@@ -1,0 +1,435 @@
+"""Writes for assistance: scans, decisions on findings, reviews, unit → locality mappings.
+
+Each is one transaction with an actor and an audit row. Nobody is enrolled or removed automatically: the
+scan only fills a queue; workers decide.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quanke.assistance import selectors
+from quanke.assistance.models import (
+    FINDING_TRANSITIONS,
+    HOUSEHOLD_BENEFIT_PROGRAMS,
+    OPEN_STEPS,
+    PROGRAM_ITEMS,
+    PUBLICITY_DAYS,
+    STEP_TRANSITIONS,
+    ApplicationStep,
+    AssistanceApplication,
+    AssistanceReview,
+    Finding,
+    FindingKind,
+    FindingStatus,
+    Locality,
+    ReviewOutcome,
+    UnitLocality,
+)
+from quanke.assistance.scanning import Progress, ScanResult, scan_registry
+from quanke.catalog.models import Item
+from quanke.core import permissions
+from quanke.core.audit import audit_record
+from quanke.core.models import AuditEvent, UnitLevel
+from quanke.matters import services as matter_services
+from quanke.matters.models import Channel
+from quanke.matters.models import Status as MatterStatus
+from quanke.registry import services as registry_services
+from quanke.registry.models import Household, Program, Resident
+
+
+def assistance_scan(
+    *, actor=None, locality: str = "", on: date | None = None, progress: Progress | None = None
+) -> ScanResult:
+    """Run the discovery scan. ``actor`` None means the command line (an operator, not a web user)."""
+    if actor is not None:
+        permissions.require(permissions.can_run_assistance_scan(actor))
+    result = scan_registry(actor=actor, locality=locality, on=on, progress=progress)
+    run = result.run
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=run,
+        changes={
+            "on_date": run.on_date,
+            "locality": run.locality,
+            "households": run.households,
+            "findings_new": run.findings_new,
+            "findings_lapsed": run.findings_lapsed,
+        },
+    )
+    return result
+
+
+def _decide(*, actor, finding: Finding, status: str, reason: str) -> Finding:
+    permissions.require(
+        permissions.can_review_assistance(actor) and permissions.unit_in_scope(actor, finding.unit)
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写处理理由。")})
+    with transaction.atomic():
+        locked = Finding.objects.select_for_update().get(pk=finding.pk)
+        if status not in FINDING_TRANSITIONS[FindingStatus(locked.status)]:
+            raise ValidationError(
+                _("该线索当前状态为“%(s)s”，不能再处理。") % {"s": locked.get_status_display()}
+            )
+        before = locked.status
+        locked.status = status
+        locked.reason = reason
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.TRANSITION,
+            obj=locked,
+            changes={"status": [before, status], "reason": reason},
+        )
+    return locked
+
+
+def finding_confirm(*, actor, finding: Finding, reason: str, open_application: bool = False) -> Finding:
+    """The worker agrees with the lead. With ``open_application`` (a lead of someone not yet receiving, and a
+    worker who may accept at the desk) the application is accepted at once as a home-visit matter (未诉先办)."""
+    with transaction.atomic():
+        decided = _decide(actor=actor, finding=finding, status=FindingStatus.CONFIRMED, reason=reason)
+        if open_application:
+            if finding.kind != FindingKind.ELIGIBLE_NOT_RECEIVING or finding.program not in PROGRAM_ITEMS:
+                raise ValidationError(_("只有“似乎符合但未享受”的线索可以直接受理申请。"))
+            resident = finding.resident or selectors.household_applicant(finding.household)
+            application_open(
+                actor=actor,
+                resident=resident,
+                program=finding.program,
+                channel=Channel.HOME,
+                request_text=_("主动发现：%(r)s") % {"r": reason.strip()},
+                finding=decided,
+            )
+    return decided
+
+
+def finding_dismiss(*, actor, finding: Finding, reason: str) -> Finding:
+    """The worker knows better than the registry (e.g. income not yet updated); a reason is required."""
+    return _decide(actor=actor, finding=finding, status=FindingStatus.DISMISSED, reason=reason)
+
+
+def review_record(
+    *,
+    actor,
+    household: Household,
+    reviewed_on: date,
+    outcome: str,
+    note: str = "",
+    program: str = Program.DIBAO,
+) -> AssistanceReview:
+    permissions.require(
+        permissions.can_review_assistance(actor) and permissions.unit_in_scope(actor, household.unit)
+    )
+    if outcome not in ReviewOutcome.values:
+        raise ValidationError({"outcome": _("请选择复核结论。")})
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": _("复核日期不能晚于今天。")})
+    if outcome != ReviewOutcome.CONTINUE and not note.strip():
+        raise ValidationError({"note": _("调整、渐退或停止享受须写明理由。")})
+    with transaction.atomic():
+        review = AssistanceReview.objects.create(
+            household=household,
+            unit=household.unit,
+            program=program,
+            reviewed_on=reviewed_on,
+            outcome=outcome,
+            note=note.strip(),
+            actor=actor,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=review,
+            changes={"reviewed_on": reviewed_on, "outcome": outcome, "note": review.note},
+        )
+    return review
+
+
+def unit_locality_set(*, actor, unit, locality: Locality) -> UnitLocality:
+    """Make ``locality``'s parameters apply to a county or street (and everything below it)."""
+    permissions.require(permissions.can_browse_audit(actor))  # administrators only
+    if unit.level == UnitLevel.COMMUNITY:
+        raise ValidationError({"unit": _("适用地区按区/县或街道/乡镇配置。")})
+    if locality.is_national:
+        raise ValidationError({"locality": _("全国默认参数不能直接作为适用地区。")})
+    with transaction.atomic():
+        mapping, created = UnitLocality.objects.update_or_create(unit=unit, defaults={"locality": locality})
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+            obj=mapping,
+            unit=unit,
+            changes={"locality": locality.code},
+        )
+    return mapping
+
+
+# --- Applications (救助申请 = a matter plus the legal steps) -----------------------------------------------
+
+
+def first_of_next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def application_open(
+    *,
+    actor,
+    resident: Resident,
+    program: str,
+    channel: str = Channel.WINDOW,
+    request_text: str = "",
+    finding: Finding | None = None,
+    at=None,
+) -> AssistanceApplication:
+    """Accept an application at the desk: a matter under the programme's catalog item, routed at once to the
+    office that investigates (street or county), and the application at its first legal step."""
+    if program not in PROGRAM_ITEMS:
+        raise ValidationError({"program": _("请选择救助项目。")})
+    item = Item.objects.filter(code=PROGRAM_ITEMS[program]).first()
+    if item is None:
+        raise ValidationError({"program": _("服务目录中缺少该救助项目的事项，无法受理。")})
+    open_already = AssistanceApplication.objects.filter(
+        household=resident.household, resident=resident, program=program, step__in=OPEN_STEPS
+    ).exists()
+    if open_already:
+        raise ValidationError({"program": _("该居民已有一件办理中的同类申请。")})
+    with transaction.atomic():
+        matter = matter_services.matter_intake(
+            actor=actor,
+            then="route",
+            item=item,
+            resident=resident,
+            channel=channel,
+            request_text=request_text or str(Program(program).label),
+            at=at,
+        )
+        application = AssistanceApplication.objects.create(
+            matter=matter,
+            program=program,
+            household=resident.household,
+            resident=resident,
+            unit=resident.unit,
+            finding=finding,
+            accepted_on=timezone.localtime(matter.accepted_at).date(),
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=application,
+            changes={
+                "program": program,
+                "matter": matter.tracking_code,
+                "finding": finding.pk if finding else None,
+            },
+        )
+    return application
+
+
+def _lock_application(actor, application: AssistanceApplication, to_step: str) -> AssistanceApplication:
+    locked = (
+        AssistanceApplication.objects.select_for_update()
+        .select_related("matter", "household", "resident", "unit")
+        .get(pk=application.pk)
+    )
+    permissions.require(permissions.can_process_assistance_application(actor, locked))
+    if to_step not in STEP_TRANSITIONS[ApplicationStep(locked.step)]:
+        raise ValidationError(
+            _("申请当前处于“%(now)s”环节，不能转为“%(to)s”。")
+            % {"now": locked.get_step_display(), "to": ApplicationStep(to_step).label}
+        )
+    return locked
+
+
+def _hold_matter(actor, application: AssistanceApplication, at=None):
+    """The handler takes the routed matter the first time she acts on the application."""
+    matter = application.matter
+    if matter.status == MatterStatus.ROUTED and permissions.can_claim_matter(actor, matter):
+        matter = matter_services.matter_claim(actor=actor, matter=matter, at=at)
+        application.matter = matter
+    return matter
+
+
+def _step_audit(actor, application, before: str, **changes) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.TRANSITION,
+        obj=application,
+        changes={"step": [before, application.step], **changes},
+    )
+
+
+def application_investigate(
+    *,
+    actor,
+    application: AssistanceApplication,
+    investigated_on: date,
+    investigators: str,
+    record: str,
+    at=None,
+) -> AssistanceApplication:
+    """Home investigation (入户调查): the record, who went, and the rules' assessment on that day."""
+    if not (record or "").strip():
+        raise ValidationError({"record": _("请填写入户调查记录。")})
+    if investigated_on > timezone.localdate():
+        raise ValidationError({"investigated_on": _("调查日期不能晚于今天。")})
+    with transaction.atomic():
+        app = _lock_application(actor, application, ApplicationStep.INVESTIGATED)
+        if investigated_on < app.accepted_on:
+            raise ValidationError({"investigated_on": _("调查日期不能早于受理日期。")})
+        _hold_matter(actor, app, at)
+        view = selectors.household_assessment(actor=actor, resident=app.resident, on=investigated_on)
+        before = app.step
+        app.step = ApplicationStep.INVESTIGATED
+        app.investigated_on = investigated_on
+        app.investigators = investigators.strip()[:100]
+        app.investigation_record = record.strip()
+        app.assessment = {"locality": view.locality, "result": view.result, "error": view.error}
+        app.save(
+            update_fields=[
+                "step",
+                "investigated_on",
+                "investigators",
+                "investigation_record",
+                "assessment",
+                "updated_at",
+            ]
+        )
+        _step_audit(actor, app, before, investigated_on=investigated_on, investigators=app.investigators)
+    return app
+
+
+def application_publicize(*, actor, application: AssistanceApplication, start: date) -> AssistanceApplication:
+    """Post the household's name publicly (公示) for 7 days before confirmation."""
+    if start > timezone.localdate():
+        raise ValidationError({"start": _("公示开始日期不能晚于今天。")})
+    with transaction.atomic():
+        app = _lock_application(actor, application, ApplicationStep.PUBLICITY)
+        if not app.needs_publicity:
+            raise ValidationError(_("该项目无需公示，可直接审核确认。"))
+        if app.investigated_on and start < app.investigated_on:
+            raise ValidationError({"start": _("公示不能早于入户调查。")})
+        before = app.step
+        app.step = ApplicationStep.PUBLICITY
+        app.publicity_start = start
+        app.publicity_end = start + timedelta(days=PUBLICITY_DAYS - 1)
+        app.save(update_fields=["step", "publicity_start", "publicity_end", "updated_at"])
+        _step_audit(actor, app, before, publicity_start=start, publicity_end=app.publicity_end)
+    return app
+
+
+def suggested_amount(application: AssistanceApplication) -> Decimal | None:
+    """The monthly amount the rules computed at the home investigation, if the programme has one."""
+    result = (application.assessment or {}).get("result")
+    if not result:
+        return None
+    if application.program == Program.DIBAO:
+        value = result["dibao"]["monthly_amount"]
+    else:
+        member = result["members"].get(str(application.resident_id), {})
+        key = {"tekun": "monthly_basic", "gaoling": "monthly_amount"}.get(application.program)
+        value = member.get(application.program, {}).get(key) if key else None
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def application_approve(
+    *,
+    actor,
+    application: AssistanceApplication,
+    decided_on: date,
+    monthly_amount: Decimal,
+    objections: str = "",
+    note: str = "",
+    at=None,
+) -> AssistanceApplication:
+    """Confirmation (审核确认): payment from the month after the decision, written into the registry."""
+    if monthly_amount is None or monthly_amount < 0:
+        raise ValidationError({"monthly_amount": _("请填写月救助金额。")})
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": _("审核确认日期不能晚于今天。")})
+    with transaction.atomic():
+        app = _lock_application(actor, application, ApplicationStep.APPROVED)
+        if app.needs_publicity and app.step != ApplicationStep.PUBLICITY:
+            raise ValidationError(_("须先公示 %(n)d 天再审核确认。") % {"n": PUBLICITY_DAYS})
+        if app.step == ApplicationStep.PUBLICITY and decided_on <= app.publicity_end:
+            raise ValidationError(
+                {
+                    "decided_on": _("公示期至 %(d)s 结束，期满后方可审核确认。")
+                    % {"d": app.publicity_end.isoformat()}
+                }
+            )
+        _hold_matter(actor, app, at)
+        before = app.step
+        app.step = ApplicationStep.APPROVED
+        app.decided_on, app.decided_by = decided_on, actor
+        app.monthly_amount = Decimal(monthly_amount).quantize(Decimal("0.01"))
+        app.payment_from = first_of_next_month(decided_on)
+        app.publicity_objections = (objections or "").strip()
+        app.save(
+            update_fields=[
+                "step",
+                "decided_on",
+                "decided_by",
+                "monthly_amount",
+                "payment_from",
+                "publicity_objections",
+                "updated_at",
+            ]
+        )
+        if app.program in HOUSEHOLD_BENEFIT_PROGRAMS:
+            members = list(app.household.members.order_by("id"))
+            share = (app.monthly_amount / len(members)).quantize(Decimal("0.01"))
+            amounts = [share] * len(members)
+            amounts[0] += app.monthly_amount - share * len(members)
+            payees = list(zip(members, amounts, strict=True))
+        else:
+            payees = [(app.resident, app.monthly_amount)]
+        for payee, amount in payees:
+            registry_services.benefit_start(
+                actor=actor,
+                resident=payee,
+                program=app.program,
+                start_date=app.payment_from,
+                monthly_amount=amount,
+            )
+        message = _("审核确认：%(p)s，每月 %(a)s 元，自 %(d)s 起发放。") % {
+            "p": app.get_program_display(),
+            "a": app.monthly_amount,
+            "d": app.payment_from.strftime("%Y-%m"),
+        }
+        matter_services.matter_complete(
+            actor=actor, matter=app.matter, note=f"{message}{note}".strip(), at=at
+        )
+        _step_audit(actor, app, before, monthly_amount=app.monthly_amount, payment_from=app.payment_from)
+    return app
+
+
+def application_refuse(
+    *, actor, application: AssistanceApplication, reasons: str, decided_on: date | None = None, at=None
+) -> AssistanceApplication:
+    """Refusal, always in writing with the reasons (the matter is closed as 不予受理/不予批准 with them)."""
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise ValidationError({"reasons": _("不予批准须书面说明理由。")})
+    with transaction.atomic():
+        app = _lock_application(actor, application, ApplicationStep.REFUSED)
+        _hold_matter(actor, app, at)
+        before = app.step
+        app.step = ApplicationStep.REFUSED
+        app.refusal_reasons = reasons
+        app.decided_on, app.decided_by = decided_on or timezone.localdate(), actor
+        app.save(update_fields=["step", "refusal_reasons", "decided_on", "decided_by", "updated_at"])
+        matter_services.matter_refuse(actor=actor, matter=app.matter, reason=reasons, at=at)
+        _step_audit(actor, app, before, reasons=reasons)
+    return app

@@ -1,0 +1,247 @@
+"""Assistance pages: the review queue (主动发现), a finding with its explanation, reviews due."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from quanke.assistance import selectors, services
+from quanke.assistance.forms import (
+    ApplicationForm,
+    ApproveForm,
+    DecisionForm,
+    InvestigateForm,
+    PublicizeForm,
+    RefuseForm,
+    ReviewForm,
+)
+from quanke.assistance.models import ASSESSED_PROGRAMS, ApplicationStep, FindingKind, FindingStatus
+from quanke.core import permissions
+from quanke.registry.models import Program
+from quanke.registry.selectors import households_for, resident_get_for
+
+PAGE_SIZE = 50
+
+
+@login_required
+def finding_list(request):
+    permissions.require(permissions.can_review_assistance(request.user))
+    filters = {k: request.GET.get(k, "") for k in ("status", "kind", "program")}
+    if filters["status"] not in FindingStatus.values:
+        filters["status"] = FindingStatus.OPEN
+    qs = selectors.findings_for(actor=request.user, **filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assistance/finding_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": FindingStatus.choices,
+            "kinds": FindingKind.choices,
+            "programs": [(p, Program(p).label) for p in ASSESSED_PROGRAMS],
+            "scan": selectors.latest_scan(),
+            "reviews_due_count": len(selectors.reviews_due(actor=request.user)),
+        },
+    )
+
+
+@login_required
+def finding_detail(request, pk):
+    permissions.require(permissions.can_review_assistance(request.user))
+    finding = selectors.finding_get_for(actor=request.user, pk=pk)
+    subject = finding.resident or finding.household.members.order_by("id").first()
+    return render(
+        request,
+        "assistance/finding_detail.html",
+        {
+            "finding": finding,
+            "subject": subject,
+            "alternatives": selectors.finding_alternatives(finding),
+            "form": DecisionForm(),
+            "can_open_application": permissions.can_take_intake(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def finding_decide(request, pk):
+    permissions.require(permissions.can_review_assistance(request.user))
+    finding = selectors.finding_get_for(actor=request.user, pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        service = (
+            services.finding_confirm
+            if form.cleaned_data["decision"] == "confirm"
+            else services.finding_dismiss
+        )
+        try:
+            service(actor=request.user, finding=finding, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("已处理该线索。"))
+            return redirect(request.POST.get("next") or "assistance:finding_list")
+    subject = finding.resident or finding.household.members.order_by("id").first()
+    return render(
+        request,
+        "assistance/finding_detail.html",
+        {
+            "finding": finding,
+            "subject": subject,
+            "alternatives": selectors.finding_alternatives(finding),
+            "form": form,
+        },
+        status=400,
+    )
+
+
+@login_required
+def review_list(request):
+    permissions.require(permissions.can_review_assistance(request.user))
+    return render(
+        request,
+        "assistance/review_list.html",
+        {
+            "due": selectors.reviews_due(actor=request.user),
+            "form": ReviewForm(initial={"reviewed_on": selectors.today()}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_record(request, household_pk):
+    permissions.require(permissions.can_review_assistance(request.user))
+    household = households_for(actor=request.user).filter(pk=household_pk).first()
+    if household is None:
+        raise Http404("household not found")
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_record(actor=request.user, household=household, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("已记录复核。"))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("assistance:review_list")
+
+
+# --- Applications -------------------------------------------------------------------------------------
+
+
+@login_required
+def application_list(request):
+    permissions.require(permissions.can_view_personal_data(request.user))
+    step = request.GET.get("step", "")
+    if step not in ApplicationStep.values:
+        step = ""
+    page = Paginator(selectors.applications_for(actor=request.user, step=step), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "assistance/application_list.html",
+        {"page": page, "step": step, "steps": ApplicationStep.choices},
+    )
+
+
+@login_required
+def application_new(request, resident_pk):
+    permissions.require(permissions.can_take_intake(request.user))
+    resident = resident_get_for(actor=request.user, pk=resident_pk)
+    form = ApplicationForm(request.POST or None, initial={"program": request.GET.get("program", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_open(
+                actor=request.user, resident=resident, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("已受理，受理编号 %(code)s，已流转至 %(unit)s。")
+                % {"code": application.matter.tracking_code, "unit": application.matter.handling_unit.name},
+            )
+            return redirect("assistance:application_detail", pk=application.pk)
+    return render(request, "assistance/application_form.html", {"form": form, "resident": resident})
+
+
+def _step_forms(application, data=None, action=""):
+    today = selectors.today()
+    forms = {
+        "investigate": InvestigateForm(initial={"investigated_on": today}),
+        "publicize": PublicizeForm(initial={"start": today}),
+        "approve": ApproveForm(
+            initial={"decided_on": today, "monthly_amount": services.suggested_amount(application)}
+        ),
+        "refuse": RefuseForm(),
+    }
+    if action in forms and data is not None:
+        forms[action] = type(forms[action])(data)
+    return forms
+
+
+def _application_page(request, application, forms, status=200):
+    return render(
+        request,
+        "assistance/application_detail.html",
+        {
+            "application": application,
+            "forms": forms,
+            "can_process": permissions.can_process_assistance_application(request.user, application),
+            "events": application.matter.events.select_related("actor").order_by("at", "id"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def application_detail(request, pk):
+    permissions.require(permissions.can_view_personal_data(request.user))
+    application = selectors.application_get_for(actor=request.user, pk=pk)
+    return _application_page(request, application, _step_forms(application))
+
+
+STEP_SERVICES = {
+    "investigate": services.application_investigate,
+    "publicize": services.application_publicize,
+    "approve": services.application_approve,
+    "refuse": services.application_refuse,
+}
+
+
+@login_required
+@require_POST
+def application_step(request, pk, action):
+    permissions.require(permissions.can_view_personal_data(request.user))
+    application = selectors.application_get_for(actor=request.user, pk=pk)
+    if action not in STEP_SERVICES:
+        raise Http404("unknown step")
+    forms = _step_forms(application, request.POST, action)
+    form = forms[action]
+    if form.is_valid():
+        try:
+            STEP_SERVICES[action](actor=request.user, application=application, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in (
+                exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+            ):
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("assistance:application_detail", pk=pk)
+    return _application_page(request, application, forms, status=400)

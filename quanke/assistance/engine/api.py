@@ -22,7 +22,8 @@ HUKOU_CODES: tuple[str, ...] = tuple(member.name for member in Hukou)
 DISABILITY_KIND_CODES: tuple[str, ...] = tuple(member.name for member in DisabilityKind)
 
 RECEIVABLE_PROGRAMS = ("dibao", "dibao_edge", "tekun", "gaoling", "disability_living", "disability_care")
-SEXES = ("male", "female")
+# Sex is validated, not used by any rule; accept the spellings other systems send (GB/T 2261.1 codes M/F too).
+SEXES = ("male", "female", "M", "F", "m", "f", "男", "女")
 _KINDS = DISABILITY_KIND_CODES[1:]  # "none" is expressed as ``disability: null``
 _HOUSEHOLD_FIELDS = ("locality", "date", "hukou", "assets_within_limits", "receiving", "members")
 _MEMBER_FIELDS = (

@@ -307,7 +307,7 @@ BAD_INPUTS = [
     (_set_member("birth_date", "1980-13-01", index=1), "members[1].birth_date"),
     (_set_member("birth_date", "19800505"), "members[0].birth_date"),
     (_set_member("birth_date", "2023-07-02"), "members[0].birth_date"),
-    (_set_member("sex", "F"), "members[0].sex"),
+    (_set_member("sex", "X"), "members[0].sex"),
     (_set_member("monthly_income", -0.01), "members[0].monthly_income"),
     (_set_member("monthly_income", "800"), "members[0].monthly_income"),
     (_set_member("monthly_income", True), "members[0].monthly_income"),
@@ -491,3 +491,11 @@ def test_engine_does_not_import_django():
         "assert 'django' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+@pytest.mark.parametrize("sex", ["male", "female", "M", "F", "男", "女"])
+def test_common_spellings_of_sex_are_accepted_and_change_nothing(sex):
+    data = household()
+    _set_member("sex", sex)(data)
+    reference = assess_household(household())
+    assert assess_household(data) == reference

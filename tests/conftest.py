@@ -1,6 +1,7 @@
 """The shared test cast (DESIGN.md §11): front-desk workers of community A and of community B, a back-office
 worker, a station head, a street handler, a county viewer and an administrator, in a county with two streets."""
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -69,7 +70,7 @@ def cast(db) -> Cast:
     )
 
 
-_seq = iter(range(1, 999))
+_seq = itertools.count(1)  # endless: the suite makes thousands of residents; IDs stay unique within a test
 
 
 def make_resident(

@@ -45,7 +45,11 @@ def test_book_a_saturday_evening_visit_by_phone(cast, live_server, saturday, mon
         slot = page.locator(f"input[name=slot][value='{saturday.isoformat()}T19:00']")
         slot.wait_for(state="attached")
         assert "值班：back_a" in page.inner_text("#slots")
+        # The slot list is re-rendered by htmx as fields change; pick only once every refresh has landed.
+        page.wait_for_load_state("networkidle")
         page.locator("label.slot", has=slot).click()
+        page.wait_for_load_state("networkidle")
+        assert slot.is_checked()
         page.screenshot(path=str(ARTIFACTS / "booking_saturday.png"), full_page=True)
         page.click("button[type=submit].big")
         page.wait_for_url(re.compile(r"/visits/bookings/\d+/$"))

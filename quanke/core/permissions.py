@@ -86,3 +86,97 @@ def unit_in_scope(actor, unit) -> bool:
 def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise PermissionDenied(message or _("您没有权限执行此操作。"))
+
+
+# --- Matters (办件) -------------------------------------------------------------------------------------------
+# Front desk and station head see every matter accepted in their community; back-office workers those of their
+# specialties; department handlers those forwarded to their unit in their specialties; anyone sees what is
+# assigned to her. The county viewer sees none (statistics only).
+
+
+def matter_scope(actor) -> Q:
+    """Q over matters.Matter for the matters the actor may see."""
+    if not can_view_personal_data(actor):
+        return Q(pk__in=[])
+    q = Q(assigned_to=actor.pk)
+    if actor.has_role(Role.ADMIN):
+        q |= Q(unit__path__startswith=actor.unit.path)
+    if actor.has_role(Role.FRONT_DESK, Role.STATION_HEAD):
+        q |= Q(unit=actor.unit_id)
+    if actor.has_role(Role.BACK_OFFICE):
+        q |= Q(unit=actor.unit_id, specialty__in=list(actor.specialties))
+    if actor.has_role(Role.DEPT_HANDLER):
+        q |= Q(handling_unit=actor.unit_id, specialty__in=list(actor.specialties))
+    return q
+
+
+def can_view_matter(actor, matter) -> bool:
+    if not can_view_personal_data(actor):
+        return False
+    if matter.assigned_to_id == actor.pk:
+        return True
+    if actor.has_role(Role.ADMIN) and unit_in_scope(actor, matter.unit):
+        return True
+    if actor.has_role(Role.FRONT_DESK, Role.STATION_HEAD) and matter.unit_id == actor.unit_id:
+        return True
+    if actor.has_role(Role.BACK_OFFICE) and matter.unit_id == actor.unit_id:
+        return matter.specialty in actor.specialties
+    if actor.has_role(Role.DEPT_HANDLER) and matter.handling_unit_id == actor.unit_id:
+        return matter.specialty in actor.specialties
+    return False
+
+
+def can_take_intake(actor) -> bool:
+    """Front-desk work happens at a community station."""
+    return (
+        _active(actor)
+        and actor.has_role(Role.FRONT_DESK, Role.STATION_HEAD)
+        and actor.unit.level == "community"
+    )
+
+
+def can_act_at_desk(actor, matter) -> bool:
+    """Route, finish on the spot, ask for materials, refuse or withdraw at the desk that accepted the matter."""
+    return (
+        _active(actor)
+        and actor.has_role(Role.FRONT_DESK, Role.STATION_HEAD)
+        and matter.unit_id == actor.unit_id
+    )
+
+
+def can_claim_matter(actor, matter) -> bool:
+    """The back office of the accepting station, or a department handler of the unit it was forwarded to."""
+    if (
+        not _active(actor)
+        or matter.handling_unit_id != actor.unit_id
+        or matter.specialty not in actor.specialties
+    ):
+        return False
+    at_station = matter.handling_unit_id == matter.unit_id
+    return actor.has_role(Role.BACK_OFFICE) if at_station else actor.has_role(Role.DEPT_HANDLER)
+
+
+def can_handle_matter(actor, matter) -> bool:
+    """Complete, return, forward or ask for materials: the worker holding the matter, or her station head."""
+    if not _active(actor):
+        return False
+    if matter.assigned_to_id == actor.pk:
+        return True
+    return actor.has_role(Role.STATION_HEAD) and matter.handling_unit_id == actor.unit_id
+
+
+def can_reassign_matter(actor, matter) -> bool:
+    return (
+        _active(actor)
+        and actor.has_role(Role.STATION_HEAD)
+        and matter.unit_id == actor.unit_id
+        and matter.handling_unit_id == actor.unit_id
+    )
+
+
+def can_use_matter_queues(actor) -> bool:
+    return _active(actor) and actor.has_role(Role.BACK_OFFICE, Role.DEPT_HANDLER, Role.STATION_HEAD)
+
+
+def can_view_station_dashboard(actor) -> bool:
+    return _active(actor) and actor.has_role(Role.STATION_HEAD) and actor.unit.level == "community"

@@ -84,6 +84,15 @@ def add_working_days(start: date, days: int) -> Deadline:
     return calendar().add_working_days(start, days)
 
 
+def deadline(start: date, days: int, *, paused_working_days: int = 0) -> Deadline:
+    """Due date of a matter accepted on `start` with a limit of `days` working days.
+
+    Working days spent waiting for missing materials (补正) do not count against the limit, so they push the
+    due date back by as many working days.
+    """
+    return add_working_days(start, days + paused_working_days)
+
+
 def is_workday(day: date) -> bool:
     return calendar().is_workday(day)
 

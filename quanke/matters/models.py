@@ -1,0 +1,259 @@
+"""Matters (办件): one resident's request from the front desk to completion, with its timeline.
+
+The allowed transitions are data (TRANSITIONS) next to the statuses; services consult them and nothing else.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from quanke.core.models import BaseModel, OrgUnit, Specialty
+
+
+class Status(models.TextChoices):
+    ACCEPTED = "accepted", _("已受理")
+    ON_SPOT = "on_spot", _("当场办结")
+    ROUTED = "routed", _("已流转")
+    IN_PROGRESS = "in_progress", _("办理中")
+    AWAITING_MATERIALS = "awaiting", _("待补正")
+    RETURNED = "returned", _("已退回前台")
+    FINISHED = "finished", _("已办结")
+    REFUSED = "refused", _("不予受理")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+S = Status
+# from-status -> statuses it may move to. A move not listed here is refused and changes nothing.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.ACCEPTED: frozenset({S.ON_SPOT, S.ROUTED, S.AWAITING_MATERIALS, S.REFUSED, S.WITHDRAWN}),
+    # ROUTED -> ROUTED: a station head re-routes an unclaimed matter to another specialty or department.
+    S.ROUTED: frozenset({S.IN_PROGRESS, S.ROUTED, S.RETURNED, S.WITHDRAWN}),
+    # IN_PROGRESS -> ROUTED: forwarded to a street/county department, where it waits to be claimed.
+    S.IN_PROGRESS: frozenset(
+        {S.FINISHED, S.ROUTED, S.RETURNED, S.AWAITING_MATERIALS, S.REFUSED, S.WITHDRAWN, S.IN_PROGRESS}
+    ),
+    # Leaving 待补正 goes back to the status the matter was paused in (Matter.paused_from).
+    S.AWAITING_MATERIALS: frozenset({S.ACCEPTED, S.IN_PROGRESS, S.RETURNED, S.REFUSED, S.WITHDRAWN}),
+    S.RETURNED: frozenset({S.ROUTED, S.AWAITING_MATERIALS, S.REFUSED, S.WITHDRAWN}),
+    S.ON_SPOT: frozenset(),
+    S.FINISHED: frozenset(),
+    S.REFUSED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+OPEN_STATUSES = frozenset(s for s, targets in TRANSITIONS.items() if targets)
+CLOSED_STATUSES = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
+# Statuses in which the deadline clock runs (待补正 pauses it; before routing the desk still holds it).
+CLOCK_RUNNING = frozenset({S.ACCEPTED, S.ROUTED, S.IN_PROGRESS, S.RETURNED})
+
+
+def can_transition(from_status: str, to_status: str) -> bool:
+    return to_status in TRANSITIONS.get(from_status, frozenset())
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", _("窗口")
+    PHONE = "phone", _("电话")
+    HOME = "home", _("入户")
+    ONLINE = "online", _("线上")
+
+
+class Kind(models.TextChoices):
+    APPLICATION = "application", _("办理")
+    CONSULTATION = "consultation", _("咨询")
+
+
+class TrackingSequence(models.Model):
+    """Per-day counter behind the human-quotable tracking codes (QK-20261123-0042)."""
+
+    day = models.DateField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("受理编号序列")
+        verbose_name_plural = _("受理编号序列")
+
+
+class Matter(BaseModel):
+    tracking_code = models.CharField(_("受理编号"), max_length=20, unique=True)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("受理社区"), on_delete=models.PROTECT, related_name="matters"
+    )
+    resident = models.ForeignKey(
+        "registry.Resident",
+        verbose_name=_("居民"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matters",
+    )
+    # For anonymous consultations (and as a snapshot of who came, in case the registry record changes later).
+    applicant_name = models.CharField(_("申请人/咨询人"), max_length=50, blank=True)
+    applicant_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    item = models.ForeignKey(
+        "catalog.Item", verbose_name=_("服务事项"), on_delete=models.PROTECT, related_name="matters"
+    )
+    kind = models.CharField(_("类型"), max_length=15, choices=Kind.choices, default=Kind.APPLICATION)
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, default=Channel.WINDOW)
+    request_text = models.TextField(_("居民诉求（原话）"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=15, choices=Status.choices, default=Status.ACCEPTED, db_index=True
+    )
+    paused_from = models.CharField(_("补正前状态"), max_length=15, choices=Status.choices, blank=True)
+    specialty = models.CharField(_("承办专岗"), max_length=20, choices=Specialty.choices)
+    handling_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("当前承办单位"),
+        on_delete=models.PROTECT,
+        related_name="handled_matters",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_matters",
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受理人"),
+        on_delete=models.PROTECT,
+        related_name="accepted_matters",
+    )
+    accepted_at = models.DateTimeField(_("受理时间"), db_index=True)
+    routed_at = models.DateTimeField(_("首次流转时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    limit_days = models.PositiveSmallIntegerField(_("办理时限（工作日）"), null=True, blank=True)
+    due_date = models.DateField(_("办结期限"), null=True, blank=True, db_index=True)
+    due_estimated = models.BooleanField(_("期限为估算"), default=False)
+    paused_on = models.DateField(_("补正开始日期"), null=True, blank=True)
+    paused_working_days = models.PositiveSmallIntegerField(_("补正暂停工作日"), default=0)
+    trips = models.PositiveSmallIntegerField(_("跑动次数"), default=0)
+    result_note = models.TextField(_("办理结果/理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("办件")
+        verbose_name_plural = _("办件")
+        ordering = ["-accepted_at", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["handling_unit", "specialty", "status"]),
+            models.Index(fields=["assigned_to", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(resident__isnull=True, applicant_name=""),
+                name="matter_has_applicant",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="awaiting") | models.Q(paused_on__isnull=False),
+                name="matter_paused_has_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="in_progress") | models.Q(assigned_to__isnull=False),
+                name="matter_in_progress_has_handler",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["on_spot", "finished", "refused", "withdrawn"])
+                | models.Q(closed_at__isnull=False),
+                name="matter_closed_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_code} {self.item.name}"
+
+    @property
+    def applicant(self) -> str:
+        return self.resident.name if self.resident_id else (self.applicant_name or "—")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def at_department(self) -> bool:
+        return self.handling_unit_id != self.unit_id
+
+    def deadline_state(self, today: date | None = None) -> str:
+        """'paused', 'overdue', 'near', 'ok' or '' (no deadline or closed)."""
+        from quanke.core import workdays
+
+        if not self.is_open or self.due_date is None:
+            return ""
+        if self.status == Status.AWAITING_MATERIALS:
+            return "paused"
+        today = today or date.today()
+        if self.due_date < today:
+            return "overdue"
+        if workdays.working_days_between(today, self.due_date) <= settings.NEAR_DUE_WORKING_DAYS:
+            return "near"
+        return "ok"
+
+
+class MaterialState(models.TextChoices):
+    RECEIVED = "received", _("已收取")
+    ON_FILE = "on_file", _("已在档，无需再交")
+    MISSING = "missing", _("待补交")
+    IF_APPLICABLE = "if_applicable", _("如适用")
+
+
+class MatterMaterial(models.Model):
+    """One line of the materials checklist, resolved for this applicant when the matter was accepted."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="materials")
+    material = models.ForeignKey(
+        "catalog.Material", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(_("材料名称"), max_length=100)
+    detail = models.CharField(_("形式与份数"), max_length=120, blank=True)
+    state = models.CharField(_("状态"), max_length=15, choices=MaterialState.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("办件材料")
+        verbose_name_plural = _("办件材料")
+        ordering = ["matter", "order", "id"]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_state_display()}）"
+
+
+class Action(models.TextChoices):
+    ACCEPT = "accept", _("受理")
+    FINISH_ON_SPOT = "finish_on_spot", _("当场办结")
+    ROUTE = "route", _("流转")
+    CLAIM = "claim", _("认领")
+    REQUEST_MATERIALS = "request_materials", _("通知补正")
+    MATERIALS_RECEIVED = "materials_received", _("补正材料已收")
+    COMPLETE = "complete", _("办结")
+    RETURN = "return", _("退回前台")
+    FORWARD = "forward", _("转部门办理")
+    REFUSE = "refuse", _("不予受理")
+    WITHDRAW = "withdraw", _("撤回")
+    REASSIGN = "reassign", _("改派")
+
+
+class MatterEvent(models.Model):
+    """One step on a matter's timeline: who, when, what, from which status to which, and a note."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("原状态"), max_length=15, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=15, choices=Status.choices)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("办件记录")
+        verbose_name_plural = _("办件记录")
+        ordering = ["matter", "at", "id"]
+
+    def __str__(self):
+        return f"{self.matter.tracking_code} {self.get_action_display()}"

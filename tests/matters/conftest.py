@@ -1,0 +1,32 @@
+"""Helpers for matter tests: catalog items by code and a local clock for dated steps."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from quanke.catalog.models import Item
+from quanke.core.models import Role
+from quanke.matters import services
+from tests.conftest import make_user
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(y, m, d, hh=10, mm=0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
+
+
+def item(code: str) -> Item:
+    return Item.objects.prefetch_related("materials").get(code=code)
+
+
+def accept(actor, code="CT-HARDSHIP-PROOF", resident=None, **kwargs):
+    if resident is None:
+        kwargs.setdefault("applicant_name", "王女士")
+    return services.matter_accept(actor=actor, item=item(code), resident=resident, **kwargs)
+
+
+@pytest.fixture
+def back_a2(cast):
+    return make_user("back_a2", cast.community_a, [Role.BACK_OFFICE], ["assistance", "general"])

@@ -147,7 +147,14 @@ def hand(cast) -> Hand:
         assigned_to=back,
     )
     # 8 refused at the desk
-    m(unit=a, item=quick, accepted=at(2026, 3, 12), status="refused", closed=at(2026, 3, 12), accepted_by=desk)
+    m(
+        unit=a,
+        item=quick,
+        accepted=at(2026, 3, 12),
+        status="refused",
+        closed=at(2026, 3, 12),
+        accepted_by=desk,
+    )
     # 9 waiting for materials: open, past its due date, but the clock is paused, so not overdue
     m(
         unit=a,
@@ -171,9 +178,23 @@ def hand(cast) -> Hand:
         assigned_to=back,
     )
     # February: one more on the spot in A
-    m(unit=a, item=quick, accepted=at(2026, 2, 10), status="on_spot", closed=at(2026, 2, 10), accepted_by=desk)
+    m(
+        unit=a,
+        item=quick,
+        accepted=at(2026, 2, 10),
+        status="on_spot",
+        closed=at(2026, 2, 10),
+        accepted_by=desk,
+    )
     # Community B (same street) and C (other street) in March; a matter at 23:30 on 31 March stays in March
-    m(unit=b, item=quick, accepted=at(2026, 3, 4), status="on_spot", closed=at(2026, 3, 4), accepted_by=cast.desk_b)
+    m(
+        unit=b,
+        item=quick,
+        accepted=at(2026, 3, 4),
+        status="on_spot",
+        closed=at(2026, 3, 4),
+        accepted_by=cast.desk_b,
+    )
     for day in (5, 31):
         m(
             unit=c,

@@ -34,7 +34,11 @@ def figures(actor, unit, period):
 
 
 def values(fig) -> dict:
-    return {code: (float(v) if v is not None else None) for code, i in ind.by_code().items() if (v := fig.value(i)) is not None or True}
+    return {
+        code: (float(v) if v is not None else None)
+        for code, i in ind.by_code().items()
+        if (v := fig.value(i)) is not None or True
+    }
 
 
 def test_every_matter_indicator_for_a_community(cast, hand):
@@ -75,7 +79,11 @@ def test_street_and_county_are_sums_and_ratios_come_from_sums(cast, hand):
 def test_late_evening_matter_counts_on_its_beijing_day(cast, hand):
     d = figures(cast.admin, cast.community_c, hand.march)
     assert d.total.value(ind.by_code()["received"]) == 2
-    april = figures(cast.admin, cast.community_c, hand.march.previous().__class__("custom", date(2026, 4, 1), date(2026, 4, 1)))
+    april = figures(
+        cast.admin,
+        cast.community_c,
+        hand.march.previous().__class__("custom", date(2026, 4, 1), date(2026, 4, 1)),
+    )
     assert april.total.value(ind.by_code()["received"]) == 0
 
 
@@ -99,4 +107,8 @@ def test_workers_for_the_station_head(cast, hand):
 
 def test_every_indicator_has_a_definition_name_and_unit():
     for i in ind.INDICATORS:
-        assert i.name and i.definition and i.unit in {"件", "人次", "元", "%", "天", "次", "人", "户", "个", "场"}
+        assert (
+            i.name
+            and i.definition
+            and i.unit in {"件", "人次", "元", "%", "天", "次", "人", "户", "个", "场"}
+        )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("residents/", include("quanke.registry.urls")),
     path("catalog/", include("quanke.catalog.urls")),
     path("reports/", include("quanke.reports.urls")),
+    path("matters/", include("quanke.matters.urls")),
     path("api/", include("quanke.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("quanke.core.urls")),

@@ -74,6 +74,9 @@ class TrackingSequence(models.Model):
         verbose_name = _("受理编号序列")
         verbose_name_plural = _("受理编号序列")
 
+    def __str__(self):
+        return f"{self.day}: {self.last}"
+
 
 class Matter(BaseModel):
     tracking_code = models.CharField(_("受理编号"), max_length=20, unique=True)

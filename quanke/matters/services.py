@@ -513,7 +513,11 @@ def matter_materials_received(*, actor, matter: Matter, in_person: bool = True, 
                 "due_date",
                 "due_estimated",
             ],
-            data={"paused_working_days": paused, "in_person": in_person, "due_date": m.due_date},
+            data={
+                "paused_working_days": paused,
+                "in_person": in_person,
+                "due_date": m.due_date.isoformat() if m.due_date else None,
+            },
         )
 
 
@@ -591,3 +595,48 @@ def matter_reassign(*, actor, matter: Matter, to_user, note: str = "", at=None) 
             fields=["status", "assigned_to"],
             data={"from_user": previous, "to_user": to_user.display_name},
         )
+
+
+# --- what the actor may do now (read-only; mirrors the checks above so pages offer only what will work) -------
+
+
+def may_act_now(actor, m: Matter) -> bool:
+    return _may_act_now(actor, m)
+
+
+def available_actions(actor, m: Matter) -> list[str]:
+    s, acts = m.status, []
+    desk = permissions.can_act_at_desk(actor, m)
+    handler = permissions.can_handle_matter(actor, m)
+    claimer = permissions.can_claim_matter(actor, m)
+    head = permissions.can_reassign_matter(actor, m)
+    application = m.kind == Kind.APPLICATION
+    if s == Status.ACCEPTED and desk and not (application and m.item.handling != Handling.ON_SPOT):
+        acts.append(Action.FINISH_ON_SPOT)
+    routable = application and m.item.handling != Handling.REFUSED
+    if routable and ((s in (Status.ACCEPTED, Status.RETURNED) and desk) or (s == Status.ROUTED and head)):
+        acts.append(Action.ROUTE)
+    if s == Status.ROUTED and claimer:
+        acts.append(Action.CLAIM)
+    if s == Status.IN_PROGRESS and handler:
+        acts.append(Action.COMPLETE)
+        if any(u.pk != m.handling_unit_id for u in m.unit.ancestors()):
+            acts.append(Action.FORWARD)
+    if s in (Status.ROUTED, Status.IN_PROGRESS) and head:
+        acts.append(Action.REASSIGN)
+    if s in (Status.ROUTED, Status.IN_PROGRESS) and (handler or claimer):
+        acts.append(Action.RETURN)
+    if s in (Status.ACCEPTED, Status.RETURNED, Status.IN_PROGRESS) and _may_act_now(actor, m):
+        acts.append(Action.REQUEST_MATERIALS)
+    if s == Status.AWAITING_MATERIALS and _may_act_now(actor, m):
+        acts.append(Action.MATERIALS_RECEIVED)
+    if s in (
+        Status.ACCEPTED,
+        Status.RETURNED,
+        Status.IN_PROGRESS,
+        Status.AWAITING_MATERIALS,
+    ) and _may_act_now(actor, m):
+        acts.append(Action.REFUSE)
+    if m.is_open and (desk or handler):
+        acts.append(Action.WITHDRAW)
+    return acts

@@ -30,3 +30,8 @@ def accept(actor, code="CT-HARDSHIP-PROOF", resident=None, **kwargs):
 @pytest.fixture
 def back_a2(cast):
     return make_user("back_a2", cast.community_a, [Role.BACK_OFFICE], ["assistance", "general"])
+
+
+@pytest.fixture
+def street_elderly(cast):
+    return make_user("street_elderly", cast.street_1, [Role.DEPT_HANDLER], ["elderly"])

@@ -25,7 +25,7 @@
         return Object.assign({}, base, { legend: { top: 0 },
           xAxis: { type: "category", data: rows.map(function (r) { return r.label; }) }, yAxis: { type: "value", minInterval: 1 },
           series: [["received", "受理办件"], ["on_spot", "当场办结"], ["routed", "流转办理"], ["finished", "流转办结"]].map(function (s) {
-            return { name: s[1], type: "line", smooth: true, data: rows.map(function (r) { return r[s[0]]; }) }; }) });
+            return { name: s[1], type: "line", smooth: false, symbolSize: 5, data: rows.map(function (r) { return r[s[0]]; }) }; }) });
       },
       category: pie,
       channel: pie,

@@ -52,3 +52,4 @@ def on_schema_invalid(request, exc):
 
 api.add_router("/residents", "quanke.api.residents.router")
 api.add_router("/catalog", "quanke.api.catalog.router")
+api.add_router("/reports", "quanke.api.reports.router")

@@ -99,3 +99,14 @@ def make_resident(
 @pytest.fixture
 def tag():
     return lambda code: Tag.objects.get(code=code)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_work_calendar():
+    """The working-day calendar is cached per process; a test that adds a year (rolled back afterwards) must not
+    leave it in the cache for the next test."""
+    from quanke.core import workdays
+
+    workdays.invalidate()
+    yield
+    workdays.invalidate()

@@ -1,11 +1,8 @@
 """The county dashboard in real Chromium: charts draw from the vendored ECharts, on a phone and a projector."""
 
-import os
 from pathlib import Path
 
 import pytest
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 ARGS = [

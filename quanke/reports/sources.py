@@ -42,8 +42,10 @@ class MatterSource:
                 Matter.objects.filter(unit_id__in=community_ids, status__in=list(OPEN_STATUSES))
                 .values("unit_id")
                 .annotate(
-                    open_now=Count("pk"),
-                    overdue_now=Count("pk", filter=Q(status__in=list(CLOCK_RUNNING), due_date__lt=today)),
+                    # COUNT(unit_id) rather than COUNT(id): the partial index reports_matter_open covers the
+                    # query, so PostgreSQL answers from the index alone without visiting the table.
+                    open_now=Count("unit"),
+                    overdue_now=Count("unit", filter=Q(status__in=list(CLOCK_RUNNING), due_date__lt=today)),
                 )
                 .order_by()
             )

@@ -170,3 +170,17 @@ NEAR_DUE_WORKING_DAYS = env_int("NEAR_DUE_WORKING_DAYS", 2)
 EXPORTS_ROOT = Path(env_str("EXPORTS_ROOT", str(VAR_DIR / "exports")))
 # Embedded default: exports run in a thread after commit. Off in tests and when a task queue runs them.
 EXPORTS_IN_THREAD = env_bool("EXPORTS_IN_THREAD", True)
+# Notifications (quanke.core.notify): channels in use and the backend for each. SMS needs a provider's gateway.
+NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", "console")
+NOTIFY_BACKENDS = {
+    "console": "quanke.core.notify.ConsoleBackend",
+    "memory": "quanke.core.notify.MemoryBackend",
+    "email": "quanke.core.notify.EmailBackend",
+    "sms": env_str("NOTIFY_SMS_BACKEND", "quanke.core.notify.SmsBackend"),
+}
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)
+
+# Home visits: each worker's monthly plan size, and the booking slot length.
+VISIT_PLAN_MIN_PER_WORKER = env_int("VISIT_PLAN_MIN_PER_WORKER", 30)
+VISIT_PLAN_MAX_PER_WORKER = env_int("VISIT_PLAN_MAX_PER_WORKER", 50)

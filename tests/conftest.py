@@ -102,9 +102,14 @@ def tag():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # PBKDF2's deliberate slowness costs ~0.3 s per test user; tests don't need it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_work_calendar():
-    """The working-day calendar is cached per process; a test that adds a year (rolled back afterwards) must not
-    leave it in the cache for the next test."""
+    """The working-day calendar is cached per process; a test's rolled-back CalendarYear must not leak."""
     from quanke.core import workdays
 
     workdays.invalidate()

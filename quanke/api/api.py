@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from quanke.api.auth import AUTH
+from quanke.matters.services import TransitionRefused
 
 api = NinjaAPI(title="Quanke API", version="1.0", auth=AUTH, urls_namespace="api")
 
@@ -42,6 +43,11 @@ def on_invalid(request, exc):
     return error(request, 422, "invalid", message, errors)
 
 
+@api.exception_handler(TransitionRefused)
+def on_illegal_transition(request, exc):
+    return error(request, 409, exc.code, exc.message)
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_invalid(request, exc):
     fields = {
@@ -53,3 +59,8 @@ def on_schema_invalid(request, exc):
 api.add_router("/residents", "quanke.api.residents.router")
 api.add_router("/catalog", "quanke.api.catalog.router")
 api.add_router("/reports", "quanke.api.reports.router")
+api.add_router("/visits", "quanke.api.visits.router")
+api.add_router("/matters", "quanke.api.matters.router")
+api.add_router("/intake", "quanke.api.intake.router")
+api.add_router("/knowledge", "quanke.api.intake.knowledge_router")
+api.add_router("/casework", "quanke.api.casework.router")

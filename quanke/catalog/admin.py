@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from quanke.catalog.models import Category, Item, Material, StationItemSetting
+from quanke.catalog.models import Category, Document, Item, Material, StationItemSetting
 
 
 class MaterialInline(admin.TabularInline):
@@ -25,3 +25,14 @@ class ItemAdmin(admin.ModelAdmin):
 class StationItemSettingAdmin(admin.ModelAdmin):
     list_display = ("unit", "item", "enabled")
     list_filter = ("enabled", "unit")
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "doc_number", "effective_from", "expires_on", "status")
+    list_filter = ("kind", "status")
+    search_fields = ("title", "doc_number", "issuer", "organisation", "phone")
+    filter_horizontal = ("items",)
+    raw_id_fields = ("supersedes",)
+    # Versions are published through "supersede" so the old one is kept and marked; status is read-only here.
+    readonly_fields = ("status",)

@@ -158,3 +158,7 @@ class StationItemSetting(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.item}: {'启用' if self.enabled else '停用'}"
+
+
+# The knowledge base lives in its own module; importing it here registers its models with the catalog app.
+from quanke.catalog.knowledge import DocKind, DocStatus, Document  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from quanke.catalog.models import Category, Item, Material, StationItemSetting
+from quanke.catalog.models import Category, DocKind, Document, Item, Material, StationItemSetting
 
 
 def items_for_unit(unit, *, include_disabled: bool = False):
@@ -43,3 +43,29 @@ def item_detail(code: str):
         .filter(code=code)
         .first()
     )
+
+
+def documents_list(*, kind: str = "", show_all: bool = False, on=None):
+    """The binder: current documents by default; with show_all, superseded and expired ones too."""
+    qs = Document.objects.prefetch_related("items")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if not show_all:
+        qs = qs.current(on)
+    return qs.order_by("kind", "-effective_from", "title", "id")
+
+
+def document_detail(pk) -> Document | None:
+    return Document.objects.select_related("supersedes").prefetch_related("items").filter(pk=pk).first()
+
+
+def item_knowledge(item, *, on=None) -> dict:
+    """What the desk shows beside a chosen item: its current policies, procedure, contacts and FAQs only."""
+    docs = list(Document.objects.current(on).filter(items=item).order_by("kind", "-effective_from", "title"))
+    by_kind = {kind: [d for d in docs if d.kind == kind] for kind in DocKind.values}
+    return {
+        "policies": by_kind[DocKind.POLICY],
+        "procedure": by_kind[DocKind.PROCEDURE][0] if by_kind[DocKind.PROCEDURE] else None,
+        "contacts": by_kind[DocKind.CONTACT],
+        "faqs": by_kind[DocKind.FAQ],
+    }

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from quanke.core.models import AuditEvent, CalendarDay, CalendarYear, OrgUnit, User
+from quanke.core.models import AuditEvent, CalendarDay, CalendarYear, Notification, OrgUnit, User
 
 admin.site.site_header = _("全科服务平台 · 系统管理")
 admin.site.site_title = _("全科服务平台")
@@ -53,3 +53,10 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ("date", "is_workday", "name")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "channel", "recipient_name", "status", "attempts", "sent_at", "last_error")
+    list_filter = ("status", "channel")
+    search_fields = ("recipient_name", "address", "body")

@@ -200,3 +200,44 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {'上班' if self.is_workday else '休息'} {self.name}"
+
+
+class Notification(BaseModel):
+    """The outbox: every reminder the system sends, its channel and its fate. Nothing is lost silently."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败，待重试")
+        DEAD = "dead", _("多次失败，已停止重试")
+
+    channel = models.CharField(_("渠道"), max_length=20)
+    recipient_name = models.CharField(_("接收人"), max_length=50, blank=True)
+    address = models.CharField(_("号码/地址"), max_length=100, blank=True)
+    subject = models.CharField(_("标题"), max_length=100, blank=True)
+    body = models.TextField(_("内容"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.CharField(_("最近错误"), max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(_("下次重试时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    object_type = models.CharField(_("关联对象类型"), max_length=60, blank=True)
+    object_id = models.CharField(_("关联对象编号"), max_length=40, blank=True)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="notification_sent_has_time",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_status_display()} {self.channel} {self.recipient_name}"

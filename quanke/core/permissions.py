@@ -5,7 +5,7 @@ street). The county viewer reads statistics only, never personal records. Sensit
 only to roles that need them. Views and selectors call these functions; nothing else decides access.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -100,7 +100,7 @@ def matter_scope(actor) -> Q:
         return Q(pk__in=[])
     q = Q(assigned_to=actor.pk)
     if actor.has_role(Role.ADMIN):
-        q |= Q(unit__path__startswith=actor.unit.path)
+        q |= subtree(actor.unit)
     if actor.has_role(Role.FRONT_DESK, Role.STATION_HEAD):
         q |= Q(unit=actor.unit_id)
     if actor.has_role(Role.BACK_OFFICE):
@@ -182,6 +182,163 @@ def can_view_station_dashboard(actor) -> bool:
     return _active(actor) and actor.has_role(Role.STATION_HEAD) and actor.unit.level == "community"
 
 
+def can_manage_knowledge(actor) -> bool:
+    """Replacing a policy, procedure or contact in the shared binder: station heads and administrators."""
+    return _active(actor) and actor.has_role(Role.STATION_HEAD, Role.ADMIN)
+
+
+def can_use_knowledge(actor) -> bool:
+    """Reading the binder and using the intake assistant: any active staff member with a unit."""
+    return _active(actor)
+
+
+# --- Casework and the 5+N network -------------------------------------------------------------------------------
+#
+# A case is read only by (1) the workers assigned to it, (2) the station head of the case's unit (or of a station
+# above it), and (3) staff of a partner organisation that a valid consent on the case covers. Nobody else — not a
+# colleague at the same desk, not the county viewer, not the administrator — reads a case. Partner staff are linked
+# to their organisation by `network.PartnerStaff` (reverse accessor `user.partner_staff`); a withdrawn or expired
+# consent stops their access at once because validity is computed on every check.
+
+CASE_WORKER_ROLES = (Role.FRONT_DESK, Role.BACK_OFFICE, Role.STATION_HEAD)
+# The street's civil-affairs office (部门经办人) is one of the five partners of 五社联动 and keeps its own ledger.
+NETWORK_ROLES = (Role.FRONT_DESK, Role.BACK_OFFICE, Role.STATION_HEAD, Role.DEPT_HANDLER, Role.ADMIN)
+LEDGER_ROLES = (Role.FRONT_DESK, Role.BACK_OFFICE, Role.STATION_HEAD, Role.DEPT_HANDLER)
+
+
+def _is_case_head(actor, case) -> bool:
+    return actor.has_role(Role.STATION_HEAD) and unit_in_scope(actor, case.unit)
+
+
+def partner_organisation_id(actor):
+    """The partner organisation a login belongs to, or None."""
+    if not (actor and actor.is_authenticated and actor.is_active):
+        return None
+    try:
+        return actor.partner_staff.organisation_id
+    except ObjectDoesNotExist:  # not a partner login
+        return None
+
+
+def valid_consent_q(day, prefix: str = "consents__") -> Q:
+    """Consents given on or before `day`, not withdrawn and not expired on it."""
+    return Q(**{f"{prefix}given_on__lte": day, f"{prefix}withdrawn_at__isnull": True}) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": day})
+    )
+
+
+def case_read_scope(actor, day) -> Q:
+    """Q filter over cases the actor may read (use with .distinct())."""
+    if not (actor and actor.is_authenticated and actor.is_active):
+        return Q(pk__in=[])
+    scope = Q(pk__in=[])
+    if _active(actor) and actor.has_role(*CASE_WORKER_ROLES):
+        scope |= Q(workers=actor)
+        if actor.has_role(Role.STATION_HEAD):
+            scope |= Q(unit__path__startswith=actor.unit.path)
+    org_id = partner_organisation_id(actor)
+    if org_id is not None:
+        scope |= valid_consent_q(day) & Q(consents__organisations=org_id)
+    return scope
+
+
+def can_read_case(actor, case, day) -> bool:
+    if not (actor and actor.is_authenticated and actor.is_active):
+        return False
+    if (
+        _active(actor)
+        and actor.has_role(*CASE_WORKER_ROLES)
+        and (_is_case_head(actor, case) or case.workers.filter(pk=actor.pk).exists())
+    ):
+        return True
+    org_id = partner_organisation_id(actor)
+    if org_id is None:
+        return False
+    return any(
+        c.is_valid_on(day) and org_id in {o.pk for o in c.organisations.all()} for c in case.consents.all()
+    )
+
+
+def can_open_case(actor, resident) -> bool:
+    return _active(actor) and actor.has_role(*CASE_WORKER_ROLES) and unit_in_scope(actor, resident.unit)
+
+
+def can_work_on_case(actor, case) -> bool:
+    """Write access: the assigned workers and the head. Partners read only."""
+    if not (_active(actor) and actor.has_role(*CASE_WORKER_ROLES)):
+        return False
+    return _is_case_head(actor, case) or case.workers.filter(pk=actor.pk).exists()
+
+
+def can_approve_case(actor, case) -> bool:
+    """Approves plans and closures, confirms emergency assessments, assigns workers."""
+    return _active(actor) and _is_case_head(actor, case)
+
+
+def can_view_network(actor) -> bool:
+    """Volunteers, organisations, activities and the ledger name people: personal-data roles only."""
+    return _active(actor) and actor.has_role(*NETWORK_ROLES)
+
+
+def can_manage_network(actor, unit) -> bool:
+    return _active(actor) and actor.has_role(*NETWORK_ROLES) and unit_in_scope(actor, unit)
+
+
+def can_record_ledger(actor, unit) -> bool:
+    return _active(actor) and actor.has_role(*LEDGER_ROLES) and unit_in_scope(actor, unit)
+
+
+def network_scope(actor, field: str = "unit") -> Q:
+    """Network rows registered in the actor's subtree or above it (a street's organisations serve its communities)."""
+    if not can_view_network(actor):
+        return Q(pk__in=[])
+    units = [actor.unit.path, *(u.path for u in actor.unit.ancestors())]
+    return Q(**{f"{field}__path__startswith": actor.unit.path}) | Q(**{f"{field}__path__in": units})
+
+
+def network_subtree_scope(actor, field: str = "unit") -> Q:
+    """Activities and the ledger: rows of the actor's own unit and below."""
+    if not can_view_network(actor):
+        return Q(pk__in=[])
+    return Q(**{f"{field}__path__startswith": actor.unit.path})
+
+
+# Home visits (quanke.visits) -------------------------------------------------------------------------------------
+VISIT_WORKER_ROLES = (Role.FRONT_DESK, Role.BACK_OFFICE)
+STOCK_MANAGER_ROLES = (Role.STATION_HEAD, Role.BACK_OFFICE, Role.ADMIN)
+
+
+def is_visit_worker(actor) -> bool:
+    """Front-desk and back-office workers of a community go on home visits and duty."""
+    return _active(actor) and actor.unit.level == "community" and actor.has_role(*VISIT_WORKER_ROLES)
+
+
+def can_book_visits(actor) -> bool:
+    return _active(actor) and actor.has_role(*EDIT_RESIDENT_ROLES)
+
+
+def can_manage_visits(actor) -> bool:
+    """Reassign bookings, edit the duty roster, generate, adjust and approve visit plans."""
+    return _active(actor) and actor.has_role(Role.STATION_HEAD, Role.ADMIN)
+
+
+def can_record_visit(actor, unit) -> bool:
+    return can_edit_residents(actor) and unit_in_scope(actor, unit)
+
+
+def can_manage_stock(actor, unit) -> bool:
+    return _active(actor) and actor.has_role(*STOCK_MANAGER_ROLES) and unit_in_scope(actor, unit)
+
+
+def can_view_sensitive_supply(actor, supply) -> bool:
+    """Who received a sensitive supply: station heads, and back-office workers of the supply's specialty."""
+    if not can_view_personal_data(actor):
+        return False
+    if not supply.sensitive:
+        return True
+    if actor.has_role(Role.STATION_HEAD, Role.ADMIN):
+        return True
+    return actor.has_role(Role.BACK_OFFICE) and supply.specialty in (actor.specialties or [])
 # --- Statistics (统计报表) ---------------------------------------------------------------------------------------
 # Station heads see their community, street users (department handlers of a street) their street, the county
 # viewer, county department handlers and the administrator the whole county with drill-down. Front-desk and

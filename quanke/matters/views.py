@@ -19,9 +19,10 @@ from quanke.catalog import selectors as catalog_selectors
 from quanke.core import permissions, workdays
 from quanke.core.audit import audit_record
 from quanke.core.models import AuditEvent, Specialty
+from quanke.intake.selectors import suggest_items
 from quanke.matters import checklist, selectors, services
 from quanke.matters.forms import THEN_CHOICES, ActionForm, DeskForm
-from quanke.matters.models import Action, Channel, Kind, Status
+from quanke.matters.models import Action, Channel, Kind, MaterialState, Status
 from quanke.matters.services import TransitionRefused
 from quanke.registry import idnumber
 from quanke.registry import selectors as registry_selectors
@@ -132,15 +133,21 @@ def desk_residents(request):
 
 @login_required
 def item_picker(request):
-    """htmx partial: catalog items for the desk's item box. The one place that decides what the desk suggests,
-    so a smarter suggester can replace this view without touching the desk."""
+    """htmx partial: the desk's item box, ranked by the intake assistant from the resident's own words
+    (synonyms, colloquialisms, pinyin initials), top 5."""
     permissions.require(permissions.can_take_intake(request.user))
     query = request.GET.get("q", "").strip()
     items = []
     if query:
-        items = list(
-            catalog_selectors.item_search(request.user.unit, query).order_by("order", "code")[:PICKER_LIMIT]
+        suggestions = suggest_items(query, top=PICKER_LIMIT, unit=request.user.unit)
+        by_code = catalog_selectors.items_for_unit(request.user.unit).in_bulk(
+            [s.code for s in suggestions], field_name="code"
         )
+        for suggestion in suggestions:
+            item = by_code.get(suggestion.code)
+            if item is not None:
+                item.matched_words = suggestion.matched
+                items.append(item)
     return render(request, "matters/_item_picker.html", {"items": items, "query": query})
 
 
@@ -300,25 +307,37 @@ def _where(item, unit, handling_unit=None):
     if item.handling == "refused":
         return _("社区不予出具")
     target = handling_unit or services.default_route(item, unit)[0]
+    station = unit.station_name or unit.name
     if target.pk == unit.pk:
-        return _("%(station)s后台（%(spec)s），%(dept)s") % {
-            "station": unit.station_name or unit.name,
+        return _("%(station)s窗口受理，本站后台（%(spec)s）办理%(dept)s") % {
+            "station": station,
             "spec": item.get_specialty_display(),
-            "dept": item.route_department or "",
+            "dept": f"，{item.route_department}" if item.route_department else "",
         }
-    return f"{target.name} {item.route_department}".strip()
+    return _("%(station)s窗口受理，流转至%(unit)s%(dept)s办理") % {
+        "station": station,
+        "unit": target.name,
+        "dept": f"（{item.route_department}）" if item.route_department else "",
+    }
 
 
 def _notice_context(*, item, resident, unit, matter=None, applicant=""):
     day = timezone.localtime(matter.accepted_at).date() if matter else timezone.localdate()
     limit = item.time_limit_days if item.handling == "routed" else None
+    lines = checklist.resolve(item, resident, on=day)
+    if matter is not None:
+        # What was handed over at the desk is not asked for again.
+        received = {mm.material_id for mm in matter.materials.all() if mm.state == MaterialState.RECEIVED}
+        for line in lines:
+            if line.material_id in received:
+                line.state = MaterialState.RECEIVED
     return {
         "item": item,
         "resident": resident,
         "applicant": resident.name if resident else applicant,
         "unit": unit,
         "matter": matter,
-        "lines": checklist.resolve(item, resident, on=day),
+        "lines": lines,
         "day": day,
         "limit": limit,
         "due": workdays.deadline(day, limit) if (limit is not None and matter is None) else None,

@@ -10,7 +10,8 @@ from quanke.core.audit import audit_record
 from quanke.core.models import AuditEvent
 from quanke.registry.models import Benefit, Household, Resident, Tag
 
-ID_FRAGMENT = re.compile(r"^[0-9]{4,17}[0-9Xx]?$")
+# Four to eighteen characters of an ID number: digits, the last one may be the check character X.
+ID_FRAGMENT = re.compile(r"^(?=[0-9Xx]{4,18}$)[0-9]+[Xx]?$")
 LATIN = re.compile(r"^[A-Za-z]+$")
 
 

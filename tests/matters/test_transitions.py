@@ -197,3 +197,11 @@ def test_cannot_forward_to_another_streets_department(cast):
     with pytest.raises(ValidationError):
         services.matter_forward(actor=cast.back_a, matter=m, department=cast.street_2)
     assert Matter.objects.get(pk=m.pk).handling_unit == cast.community_a
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_pages_offer_only_moves_the_table_allows(cast, back_a2, status):
+    m = drive(cast, back_a2, status)
+    for actor in (cast.desk_a, cast.back_a, cast.head_a, cast.street_handler, cast.county_viewer):
+        offered = set(services.available_actions(actor, m))
+        assert offered <= ALLOWED[status], (actor.username, offered - ALLOWED[status])

@@ -32,3 +32,18 @@ def test_street_user_sees_her_street_only(cast):
 def test_county_viewer_sees_no_personal_records(cast):
     make_resident(cast.community_a, "王五")
     assert list(resident_search(actor=cast.county_viewer, query="")) == []
+
+
+def test_id_tail_ending_in_check_character_x_finds_the_resident(cast):
+    from datetime import date
+
+    from quanke.registry import idnumber
+
+    for seq in range(1, 60):
+        number = idnumber.build("330102", date(1966, 6, 6), seq)
+        if number.endswith("X"):
+            break
+    r = make_resident(cast.community_a, "王五")
+    r.id_number = number
+    r.save(update_fields=["id_number"])
+    assert list(resident_search(actor=cast.desk_a, query=number[-4:].lower())) == [r]

@@ -1,0 +1,270 @@
+"""Matters over HTTP: create, read, move through the lifecycle, read the timeline. Same services, same rules."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja import Status as Reply
+
+from quanke.api.schemas import ErrorOut
+from quanke.catalog import selectors as catalog_selectors
+from quanke.core import permissions
+from quanke.core.models import OrgUnit
+from quanke.matters import selectors, services
+from quanke.matters.models import Action, Channel, Kind
+from quanke.registry import selectors as registry_selectors
+
+router = Router(tags=["matters"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class MatterIn(Schema):
+    item: str
+    resident_id: int | None = None
+    applicant_name: str = ""
+    applicant_phone: str = ""
+    channel: Channel = Channel.WINDOW
+    kind: Kind = Kind.APPLICATION
+    request_text: str = ""
+    received_material_ids: list[int] = []
+    then: str = "keep"
+    note: str = ""
+    route_unit: str | None = None  # org unit code; default from the item's route level
+
+
+class ActionIn(Schema):
+    note: str = ""
+    route_unit: str | None = None
+    department: str | None = None
+    to_user: str | None = None  # username
+    in_person: bool = True
+
+
+class MaterialLine(Schema):
+    name: str
+    detail: str
+    state: str
+
+
+class MatterOut(Schema):
+    tracking_code: str
+    status: str
+    status_label: str
+    kind: str
+    channel: str
+    item: str
+    item_name: str
+    resident_id: int | None
+    applicant_name: str
+    unit: str
+    handling_unit: str
+    specialty: str
+    assigned_to: str | None
+    accepted_at: datetime
+    closed_at: datetime | None
+    limit_days: int | None
+    due_date: date | None
+    due_estimated: bool
+    deadline_state: str
+    paused_working_days: int
+    trips: int
+    request_text: str
+    result_note: str
+    materials: list[MaterialLine]
+    allowed_actions: list[str]
+
+
+class MatterRow(Schema):
+    tracking_code: str
+    status: str
+    item_name: str
+    applicant_name: str
+    handling_unit: str
+    due_date: date | None
+    deadline_state: str
+
+
+class EventOut(Schema):
+    at: datetime
+    action: str
+    action_label: str
+    actor: str | None
+    from_status: str
+    to_status: str
+    note: str
+    data: dict
+
+
+def _out(request, m) -> MatterOut:
+    return MatterOut(
+        tracking_code=m.tracking_code,
+        status=m.status,
+        status_label=str(m.get_status_display()),
+        kind=m.kind,
+        channel=m.channel,
+        item=m.item.code,
+        item_name=m.item.name,
+        resident_id=m.resident_id,
+        applicant_name=m.applicant_name,
+        unit=m.unit.code,
+        handling_unit=m.handling_unit.code,
+        specialty=m.specialty,
+        assigned_to=m.assigned_to.username if m.assigned_to_id else None,
+        accepted_at=m.accepted_at,
+        closed_at=m.closed_at,
+        limit_days=m.limit_days,
+        due_date=m.due_date,
+        due_estimated=m.due_estimated,
+        deadline_state=m.deadline_state(),
+        paused_working_days=m.paused_working_days,
+        trips=m.trips,
+        request_text=m.request_text,
+        result_note=m.result_note,
+        materials=[MaterialLine(name=x.name, detail=x.detail, state=x.state) for x in m.materials.all()],
+        allowed_actions=[str(a) for a in services.available_actions(request.user, m)],
+    )
+
+
+def _unit(code: str | None, allowed) -> OrgUnit | None:
+    if not code:
+        return None
+    unit = next((u for u in allowed if u.code == code), None)
+    if unit is None:
+        raise ValidationError({"unit": _("该单位不是可选的流转对象。")})
+    return unit
+
+
+@router.get("/", response={200: list[MatterRow], **ERRORS}, summary="办件列表（按权限范围）")
+def matter_list(request: HttpRequest, q: str = "", status: str = "", queue: str = "", limit: int = 50):
+    permissions.require(permissions.can_view_personal_data(request.user))
+    if queue:
+        if queue not in selectors.QUEUES:
+            raise Http404("unknown queue")
+        permissions.require(permissions.can_use_matter_queues(request.user))
+        qs = selectors.queue(actor=request.user, name=queue)
+    else:
+        qs = selectors.matter_search(actor=request.user, query=q, status=status)
+    return [
+        MatterRow(
+            tracking_code=m.tracking_code,
+            status=m.status,
+            item_name=m.item.name,
+            applicant_name=m.applicant_name,
+            handling_unit=m.handling_unit.code,
+            due_date=m.due_date,
+            deadline_state=m.deadline_state(),
+        )
+        for m in qs[: max(1, min(limit, 200))]
+    ]
+
+
+@router.post(
+    "/", response={201: MatterOut, **ERRORS}, summary="受理办件（可同时当场办结、流转、待补正或不予受理）"
+)
+def matter_create(request: HttpRequest, payload: MatterIn):
+    actor = request.user
+    permissions.require(permissions.can_take_intake(actor))
+    resident = (
+        registry_selectors.resident_get_for(actor=actor, pk=payload.resident_id)
+        if payload.resident_id
+        else None
+    )
+    item = (
+        catalog_selectors.items_for_unit(actor.unit)
+        .prefetch_related("materials")
+        .filter(code=payload.item)
+        .first()
+    )
+    if item is None:
+        raise Http404("item not found")
+    matter = services.matter_intake(
+        actor=actor,
+        then=payload.then,
+        note=payload.note,
+        route_unit=_unit(payload.route_unit, services.route_targets(actor.unit)),
+        item=item,
+        resident=resident,
+        applicant_name=payload.applicant_name,
+        applicant_phone=payload.applicant_phone,
+        channel=payload.channel,
+        kind=payload.kind,
+        request_text=payload.request_text,
+        received_material_ids=payload.received_material_ids,
+    )
+    return Reply(201, _out(request, selectors.matter_get_for(actor=actor, code=matter.tracking_code)))
+
+
+@router.get("/{code}", response={200: MatterOut, **ERRORS}, summary="办件详情")
+def matter_get(request: HttpRequest, code: str):
+    permissions.require(permissions.can_view_personal_data(request.user))
+    return _out(request, selectors.matter_get_for(actor=request.user, code=code))
+
+
+@router.get("/{code}/timeline", response={200: list[EventOut], **ERRORS}, summary="办理过程")
+def matter_timeline(request: HttpRequest, code: str):
+    permissions.require(permissions.can_view_personal_data(request.user))
+    m = selectors.matter_get_for(actor=request.user, code=code)
+    return [
+        EventOut(
+            at=e.at,
+            action=e.action,
+            action_label=str(e.get_action_display()),
+            actor=e.actor.username if e.actor_id else None,
+            from_status=e.from_status,
+            to_status=e.to_status,
+            note=e.note,
+            data=e.data,
+        )
+        for e in m.events.all()
+    ]
+
+
+@router.post(
+    "/{code}/actions/{action}",
+    response={200: MatterOut, **ERRORS},
+    summary="办理操作：finish_on_spot, route, claim, complete, return, forward, request_materials, "
+    "materials_received, refuse, withdraw, reassign",
+)
+def matter_action(request: HttpRequest, code: str, action: str, payload: ActionIn):
+    actor = request.user
+    permissions.require(permissions.can_view_personal_data(actor))
+    m = selectors.matter_get_for(actor=actor, code=code)
+    if action not in Action.values or action == Action.ACCEPT:
+        raise Http404("unknown action")
+    note = payload.note
+    if action == Action.FINISH_ON_SPOT:
+        m = services.matter_finish_on_spot(actor=actor, matter=m, note=note)
+    elif action == Action.ROUTE:
+        unit = _unit(payload.route_unit, services.route_targets(m.unit))
+        m = services.matter_route(actor=actor, matter=m, handling_unit=unit, note=note)
+    elif action == Action.CLAIM:
+        m = services.matter_claim(actor=actor, matter=m)
+    elif action == Action.COMPLETE:
+        m = services.matter_complete(actor=actor, matter=m, note=note)
+    elif action == Action.RETURN:
+        m = services.matter_return(actor=actor, matter=m, reason=note)
+    elif action == Action.FORWARD:
+        department = _unit(payload.department, m.unit.ancestors())
+        m = services.matter_forward(actor=actor, matter=m, department=department, note=note)
+    elif action == Action.REQUEST_MATERIALS:
+        m = services.matter_request_materials(actor=actor, matter=m, note=note)
+    elif action == Action.MATERIALS_RECEIVED:
+        m = services.matter_materials_received(actor=actor, matter=m, in_person=payload.in_person, note=note)
+    elif action == Action.REFUSE:
+        m = services.matter_refuse(actor=actor, matter=m, reason=note)
+    elif action == Action.WITHDRAW:
+        m = services.matter_withdraw(actor=actor, matter=m, note=note)
+    elif action == Action.REASSIGN:
+        to_user = next(
+            (u for u in selectors.reassign_choices(unit=m.unit) if u.username == payload.to_user), None
+        )
+        if to_user is None:
+            raise ValidationError({"to_user": _("请选择本站后台工作人员。")})
+        m = services.matter_reassign(actor=actor, matter=m, to_user=to_user, note=note)
+    try:
+        return _out(request, selectors.matter_get_for(actor=actor, code=code))
+    except Http404:
+        # Forwarded out of the actor's sight: report the new state without further detail.
+        return _out(request, m)

@@ -1,0 +1,22 @@
+from quanke.core.models import AuditEvent
+from tests.conftest import PASSWORD
+
+
+def test_api_case_read_is_scoped_and_audited(client, cast, case):
+    assert client.login(username="desk_a", password=PASSWORD)
+    response = client.get(f"/api/casework/cases/{case.pk}")
+    assert response.status_code == 200 and response.json()["number"] == case.number
+    assert response.json()["stage"] == "待签署知情同意"
+    assert AuditEvent.objects.filter(action="read", object_id=str(case.pk), changes__via="api").exists()
+    assert [r["number"] for r in client.get("/api/casework/cases").json()] == [case.number]
+    client.logout()
+    assert client.login(username="back_a", password=PASSWORD)
+    response = client.get(f"/api/casework/cases/{case.pk}")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert client.get("/api/casework/cases").json() == []
+    assert not AuditEvent.objects.filter(action="read", actor=cast.back_a).exists()
+
+
+def test_api_network_totals_refused_to_county_viewer(client, cast):
+    assert client.login(username="viewer", password=PASSWORD)
+    assert client.get("/api/casework/network/totals").status_code == 403

@@ -1,0 +1,81 @@
+"""The desk in real headless Chromium: log in, find a resident, pick an item with the keyboard, accept the matter,
+open the one-time notice. Screenshots go to artifacts/ (git-ignored)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from quanke.matters.models import Matter
+from tests.conftest import PASSWORD, make_resident
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def page():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian's chromium is not installed")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        browser.close()
+
+
+def test_desk_intake_and_one_time_notice(live_server, cast, page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    resident = make_resident(cast.community_a, "欧阳残", disability_kind="physical", disability_grade=2)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", cast.desk_a.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/matters/desk/")
+    assert page.evaluate("document.activeElement.id") == "resident-q"  # keyboard-first: the cursor is ready
+    page.keyboard.type("oyc")
+    page.wait_for_selector("#resident-results [data-pick]")
+    page.keyboard.press("Enter")
+    assert "欧阳残" in page.inner_text("#resident-chosen")
+    assert page.evaluate("document.activeElement.id") == "item-q"
+    page.keyboard.type("低保申请")
+    page.wait_for_selector("#item-results [data-pick]")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.inner_text("#item-chosen") == "低保申请"
+    page.wait_for_selector("#checklist table")
+    assert "残疾人证" in page.inner_text("#checklist")  # resolved from her disability
+    assert page.is_checked("input[name=then][value=route]")  # a routed item defaults to routing
+    page.keyboard.type("收入太低，想申请低保")  # focus moved to the resident's words
+    page.check("#checklist input[name=received] >> nth=0")
+    page.screenshot(path=str(ARTIFACTS / "desk.png"), full_page=True)
+    page.keyboard.press("Control+Enter")
+    page.wait_for_url("**/matters/QK-*/")
+
+    matter = Matter.objects.get()
+    assert (matter.resident, matter.status, matter.handling_unit) == (resident, "routed", cast.street_1)
+    assert matter.request_text == "收入太低，想申请低保"
+    assert matter.tracking_code in page.inner_text("h1")
+
+    notice_link = page.get_attribute("a[href$='/notice/']", "href")
+    page.goto(f"{live_server.url}{notice_link}")
+    text = page.inner_text("body")
+    assert "一次性告知单" in text and matter.tracking_code in text
+    assert "残疾人证" in text and "残疾人申请时" in text  # the conditional material, resolved for her
+    assert "已收取" in text  # what was ticked at the desk is not asked for again
+    page.screenshot(path=str(ARTIFACTS / "notice.png"), full_page=True)

@@ -37,6 +37,7 @@ class Indicator:
     needs: tuple = field(default=())  # counts this indicator reads (for sources that may be absent)
 
     def value(self, counts: dict):
+        """None when the counts do not have this figure (its app is absent)."""
         if self.denominator:
             num, den = counts.get(self.numerator), counts.get(self.denominator)
             if num is None or not den:
@@ -203,11 +204,104 @@ MATTER_INDICATORS = [
     ),
 ]
 
+PERIOD_NOTE = "按记录所属单位统计，街道、区县数含本级登记的记录。"
+
+OTHER_INDICATORS = [
+    Indicator(
+        "visits",
+        "入户走访",
+        "次",
+        G_VISITS,
+        f"走访时间（visited_at，北京时间）在统计期内的入户走访记录数。{PERIOD_NOTE}",
+        key=True,
+    ),
+    Indicator(
+        "special_visits",
+        "其中：特殊群体走访",
+        "次",
+        G_VISITS,
+        "入户走访中，被走访家庭至少有一名成员带有人群标签（特困、低保、残疾、三留守、困境儿童、高龄、独居等）的次数。",
+    ),
+    Indicator(
+        "cases_opened",
+        "新开个案",
+        "个",
+        G_CASEWORK,
+        f"开案日期（opened_on）在统计期内的个案数。{PERIOD_NOTE}",
+    ),
+    Indicator(
+        "cases_closed",
+        "结案个案",
+        "个",
+        G_CASEWORK,
+        "当前状态为“已结案”且结案时间（closed_at，北京时间）在统计期内的个案数。",
+    ),
+    Indicator(
+        "cases_active",
+        "在服务个案（当前）",
+        "个",
+        G_CASEWORK,
+        "此刻状态为“服务中”或“申请结案”的个案数，不受统计期限制。",
+        live=True,
+    ),
+    Indicator(
+        "volunteer_times",
+        "志愿服务人次",
+        "人次",
+        G_NETWORK,
+        f"服务日期（served_on）在统计期内的志愿服务记录条数（一名志愿者服务一次计一人次）。{PERIOD_NOTE}",
+        key=True,
+    ),
+    Indicator(
+        "volunteer_hours",
+        "志愿服务时长",
+        "小时",
+        G_NETWORK,
+        "同上志愿服务记录的时长之和。",
+    ),
+    Indicator(
+        "organisations",
+        "合作社会组织（当前）",
+        "个",
+        G_NETWORK,
+        "此刻状态为“合作中”的登记社会组织数，按登记单位统计，不受统计期限制。",
+        live=True,
+    ),
+    Indicator(
+        "resources_raised",
+        "链接资源",
+        "元",
+        G_NETWORK,
+        "资源台账中日期在统计期内的“接收捐赠”：资金按金额，物资按折合金额（未估值的物资计 0）。",
+    ),
+    Indicator(
+        "resources_spent",
+        "资源使用",
+        "元",
+        G_NETWORK,
+        "资源台账中日期在统计期内的“发放支出”，口径同“链接资源”。",
+    ),
+    Indicator(
+        "activities",
+        "社区活动",
+        "场",
+        G_NETWORK,
+        f"活动日期（held_on）在统计期内的活动场次。{PERIOD_NOTE}",
+    ),
+    Indicator(
+        "activity_participants",
+        "活动参与",
+        "人次",
+        G_NETWORK,
+        "上述活动的登记参与居民数 + 参与志愿者数 + 其他参与人数之和（一人参加两场计两人次）。",
+    ),
+]
+
 # Counts that are not stored but derived from stored ones before indicators are read.
 DERIVED = {"finished_late": lambda c: c.get("finished_with_deadline", 0) - c.get("finished_in_time", 0)}
 
 # Filled in by sources for other apps as they appear (quanke.reports.sources).
-INDICATORS: list[Indicator] = list(MATTER_INDICATORS)
+INDICATORS: list[Indicator] = list(MATTER_INDICATORS) + OTHER_INDICATORS
 
 
 def register(indicators: list[Indicator]) -> None:

@@ -43,6 +43,10 @@ class Tree:
     def communities_under(self, unit: OrgUnit) -> list[OrgUnit]:
         return [c for c in self.communities if c.pk == unit.pk or c.path.startswith(unit.path + "/")]
 
+    def units_under(self, unit: OrgUnit) -> list[OrgUnit]:
+        """The unit and every unit below it (streets and the county keep some records of their own)."""
+        return [u for u in self.units.values() if u.pk == unit.pk or u.path.startswith(unit.path + "/")]
+
     def children_of(self, unit: OrgUnit) -> list[OrgUnit]:
         return [u for u in self.units.values() if u.parent_id == unit.pk]
 
@@ -59,11 +63,9 @@ def unit_tree(unit: OrgUnit) -> Tree:
 
 
 def collect(tree: Tree, period: Period, today: date, *, live: bool) -> dict[int, dict]:
-    """{community_id: counts} from every source, for communities of the tree."""
-    ids = [c.pk for c in tree.communities]
+    """{unit_id: counts} from every source, for every unit of the tree (matters only exist at communities)."""
+    ids = list(tree.units)
     per_community: dict[int, dict] = {uid: {} for uid in ids}
-    if not ids:
-        return per_community
     for source in SOURCES:
         for uid, counts in source.collect(ids, period, today, live=live).items():
             per_community.setdefault(uid, {}).update(counts)
@@ -112,7 +114,7 @@ def unit_figures(
 ) -> list[Figures]:
     out = []
     for unit in targets:
-        ids = [c.pk for c in tree.communities_under(unit)]
+        ids = [u.pk for u in tree.units_under(unit)]
         cur = ind.complete(sum_counts(per_community.get(i, {}) for i in ids))
         prev = ind.complete(sum_counts(previous.get(i, {}) for i in ids)) if previous is not None else None
         out.append(Figures(unit=unit, label=unit.name, counts=cur, previous=prev))

@@ -24,6 +24,8 @@ class MatterSource:
 
     def collect(self, community_ids: list[int], period: Period, today: date, *, live: bool) -> dict:
         out = _nested()
+        if not community_ids:
+            return out
         rows = (
             MatterDayTotal.objects.filter(
                 unit_id__in=community_ids, day__gte=period.start, day__lte=period.end
@@ -56,4 +58,177 @@ class MatterSource:
         return out
 
 
+def _period_range(period: Period):
+    from datetime import timedelta
+
+    from quanke.reports.rollup import day_start
+
+    return day_start(period.start), day_start(period.end + timedelta(days=1))
+
+
+class VisitSource:
+    """Home visits (quanke.visits): small per-period slices, counted live with one grouped query each."""
+
+    name = "visits"
+
+    def collect(self, unit_ids, period, today, *, live):
+        from quanke.visits.models import Visit
+
+        lo, hi = _period_range(period)
+        out = _nested()
+        base = Visit.objects.filter(unit_id__in=unit_ids, visited_at__gte=lo, visited_at__lt=hi)
+        for r in base.values("unit_id").annotate(n=Count("pk")).order_by():
+            out[r["unit_id"]]["visits"] = r["n"]
+        special = (
+            base.filter(household__members__tags__isnull=False)
+            .values("unit_id")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by()
+        )
+        for r in special:
+            out[r["unit_id"]]["special_visits"] = r["n"]
+        for uid in unit_ids:
+            out[uid].setdefault("visits", 0)
+            out[uid].setdefault("special_visits", 0)
+        return out
+
+
+class CaseSource:
+    """Casework (quanke.casework): opened and closed in the period; active now."""
+
+    name = "casework"
+
+    def collect(self, unit_ids, period, today, *, live):
+        from quanke.casework.models import Case, CaseStatus
+
+        lo, hi = _period_range(period)
+        out = _nested()
+        rows = (
+            Case.objects.filter(unit_id__in=unit_ids)
+            .values("unit_id")
+            .annotate(
+                cases_opened=Count("pk", filter=Q(opened_on__gte=period.start, opened_on__lte=period.end)),
+                cases_closed=Count(
+                    "pk", filter=Q(status=CaseStatus.CLOSED, closed_at__gte=lo, closed_at__lt=hi)
+                ),
+                cases_active=Count("pk", filter=~Q(status=CaseStatus.CLOSED)),
+            )
+            .order_by()
+        )
+        for r in rows:
+            uid = r.pop("unit_id")
+            if not live:
+                r.pop("cases_active")
+            out[uid].update(r)
+        for uid in unit_ids:
+            out[uid].setdefault("cases_opened", 0)
+            out[uid].setdefault("cases_closed", 0)
+            if live:
+                out[uid].setdefault("cases_active", 0)
+        return out
+
+
+class NetworkSource:
+    """The 5+N network (quanke.network): volunteer service, organisations, resources ledger, activities."""
+
+    name = "network"
+
+    def collect(self, unit_ids, period, today, *, live):
+        from django.db.models import F
+        from django.db.models.functions import Coalesce
+
+        from quanke.network.models import (
+            Activity,
+            Direction,
+            LedgerEntry,
+            ResourceKind,
+            ServiceRecord,
+            SocialOrganisation,
+        )
+
+        out = _nested()
+        in_period = {"served_on__gte": period.start, "served_on__lte": period.end}
+        for r in (
+            ServiceRecord.objects.filter(unit_id__in=unit_ids, **in_period)
+            .values("unit_id")
+            .annotate(volunteer_times=Count("pk"), volunteer_hours=Sum("hours"))
+            .order_by()
+        ):
+            out[r.pop("unit_id")].update(r)
+        # Money counts at face value; goods at their estimated value (0 when none was recorded).
+        value = Coalesce("estimated_value", F("quantity") * 0)
+        ledger = (
+            LedgerEntry.objects.filter(
+                unit_id__in=unit_ids, entry_on__gte=period.start, entry_on__lte=period.end
+            )
+            .values("unit_id")
+            .annotate(
+                raised_money=Sum("quantity", filter=Q(direction=Direction.IN, kind=ResourceKind.MONEY)),
+                raised_goods=Sum(value, filter=Q(direction=Direction.IN, kind=ResourceKind.IN_KIND)),
+                spent_money=Sum("quantity", filter=Q(direction=Direction.OUT, kind=ResourceKind.MONEY)),
+                spent_goods=Sum(value, filter=Q(direction=Direction.OUT, kind=ResourceKind.IN_KIND)),
+            )
+            .order_by()
+        )
+        for r in ledger:
+            out[r["unit_id"]]["resources_raised"] = (r["raised_money"] or 0) + (r["raised_goods"] or 0)
+            out[r["unit_id"]]["resources_spent"] = (r["spent_money"] or 0) + (r["spent_goods"] or 0)
+        acts = Activity.objects.filter(
+            unit_id__in=unit_ids, held_on__gte=period.start, held_on__lte=period.end
+        )
+        for r in (
+            acts.values("unit_id")
+            .annotate(activities=Count("pk"), extra=Sum("extra_participants"))
+            .order_by()
+        ):
+            out[r["unit_id"]]["activities"] = r["activities"]
+            out[r["unit_id"]]["activity_participants"] = r["extra"] or 0
+        for through, field in (
+            (Activity.participant_residents.through, "activity"),
+            (Activity.participant_volunteers.through, "activity"),
+        ):
+            rows = (
+                through.objects.filter(**{f"{field}__in": acts})
+                .values(f"{field}__unit_id")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            for r in rows:
+                out[r[f"{field}__unit_id"]]["activity_participants"] += r["n"]
+        if live:
+            for r in (
+                SocialOrganisation.objects.filter(unit_id__in=unit_ids, active=True)
+                .values("unit_id")
+                .annotate(n=Count("pk"))
+                .order_by()
+            ):
+                out[r["unit_id"]]["organisations"] = r["n"]
+        for uid in unit_ids:
+            for name in (
+                "volunteer_times",
+                "resources_raised",
+                "resources_spent",
+                "activities",
+                "activity_participants",
+            ):
+                out[uid].setdefault(name, 0)
+            out[uid]["volunteer_hours"] = out[uid].get("volunteer_hours") or 0
+            if live:
+                out[uid].setdefault("organisations", 0)
+        return out
+
+
+def _installed(app_label: str) -> bool:
+    from django.apps import apps
+
+    try:
+        apps.get_app_config(app_label).get_models().__next__()
+        return True
+    except (LookupError, StopIteration):
+        return False
+
+
 SOURCES = [MatterSource()]
+for _source, _label in ((VisitSource(), "visits"), (CaseSource(), "casework"), (NetworkSource(), "network")):
+    if _installed(_label):
+        SOURCES.append(_source)

@@ -100,11 +100,26 @@ def test_every_period_kind_renders(client, cast, hand, query):
 
 
 def test_dashboard_query_count_is_bounded(client, cast, hand, django_assert_max_num_queries):
+    """A fixed number of grouped queries per source and period, whatever the number of units."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from quanke.core.models import OrgUnit
+
     client.force_login(cast.admin)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(32):
         assert client.get(url(cast.county)).status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(36):
         assert client.get(url(cast.community_a)).status_code == 200
+    with CaptureQueriesContext(connection) as before:
+        client.get(url(cast.county))
+    for n in range(5):
+        OrgUnit.objects.create(
+            code=f"33010200200{n + 2}", name=f"新社区{n}", level="community", parent=cast.street_2
+        )
+    with CaptureQueriesContext(connection) as after:
+        client.get(url(cast.county))
+    assert len(after) == len(before)
 
 
 def test_definitions_page_lists_every_indicator(client, cast):

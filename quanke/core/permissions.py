@@ -339,6 +339,8 @@ def can_view_sensitive_supply(actor, supply) -> bool:
     if actor.has_role(Role.STATION_HEAD, Role.ADMIN):
         return True
     return actor.has_role(Role.BACK_OFFICE) and supply.specialty in (actor.specialties or [])
+
+
 # --- Statistics (统计报表) ---------------------------------------------------------------------------------------
 # Station heads see their community, street users (department handlers of a street) their street, the county
 # viewer, county department handlers and the administrator the whole county with drill-down. Front-desk and

@@ -166,6 +166,10 @@ LOGGING = {
 # Working days ahead of a deadline at which a matter counts as near due.
 NEAR_DUE_WORKING_DAYS = env_int("NEAR_DUE_WORKING_DAYS", 2)
 
+# Generated export files (downloaded only through the permission-checked reports view, never served as media).
+EXPORTS_ROOT = Path(env_str("EXPORTS_ROOT", str(VAR_DIR / "exports")))
+# Embedded default: exports run in a thread after commit. Off in tests and when a task queue runs them.
+EXPORTS_IN_THREAD = env_bool("EXPORTS_IN_THREAD", True)
 # Notifications (quanke.core.notify): channels in use and the backend for each. SMS needs a provider's gateway.
 NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", "console")
 NOTIFY_BACKENDS = {

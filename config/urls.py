@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("residents/", include("quanke.registry.urls")),
     path("catalog/", include("quanke.catalog.urls")),
+    path("reports/", include("quanke.reports.urls")),
     path("visits/", include("quanke.visits.urls")),
     path("assistance/", include("quanke.assistance.urls")),
     path("matters/", include("quanke.matters.urls")),

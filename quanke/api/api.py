@@ -58,6 +58,7 @@ def on_schema_invalid(request, exc):
 
 api.add_router("/residents", "quanke.api.residents.router")
 api.add_router("/catalog", "quanke.api.catalog.router")
+api.add_router("/reports", "quanke.api.reports.router")
 api.add_router("/visits", "quanke.api.visits.router")
 api.add_router("/matters", "quanke.api.matters.router")
 api.add_router("/intake", "quanke.api.intake.router")

@@ -372,3 +372,39 @@ def can_view_sensitive_supply(actor, supply) -> bool:
     if actor.has_role(Role.STATION_HEAD, Role.ADMIN):
         return True
     return actor.has_role(Role.BACK_OFFICE) and supply.specialty in (actor.specialties or [])
+
+
+# --- Statistics (统计报表) ---------------------------------------------------------------------------------------
+# Station heads see their community, street users (department handlers of a street) their street, the county
+# viewer, county department handlers and the administrator the whole county with drill-down. Front-desk and
+# back-office workers have no dashboard: their work lists are their view of the figures. Worker names appear only
+# to the station head of that community and to the administrator; the county viewer never sees a personal name.
+
+
+def can_view_unit_statistics(actor, unit) -> bool:
+    return can_view_statistics(actor) and unit_in_scope(actor, unit)
+
+
+def can_view_worker_statistics(actor, unit) -> bool:
+    """Workload by named worker: the station head of that very community, or the administrator."""
+    if not can_view_unit_statistics(actor, unit) or actor.has_role(Role.COUNTY_VIEWER):
+        return False
+    return actor.has_role(Role.ADMIN) or (actor.has_role(Role.STATION_HEAD) and unit.pk == actor.unit_id)
+
+
+def can_list_statistics_matters(actor, unit) -> bool:
+    """The matters behind a figure (names included): only for those who may read those matters anyway."""
+    return (
+        can_view_unit_statistics(actor, unit)
+        and can_view_personal_data(actor)
+        and actor.has_role(Role.STATION_HEAD, Role.ADMIN)
+    )
+
+
+def can_export_statistics(actor, unit) -> bool:
+    return can_view_unit_statistics(actor, unit)
+
+
+def can_download_export(actor, job) -> bool:
+    """Only the person who asked for a file downloads it, and only while she may still see that unit."""
+    return job.requested_by_id == getattr(actor, "pk", None) and can_view_unit_statistics(actor, job.unit)

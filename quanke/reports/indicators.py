@@ -1,0 +1,331 @@
+"""Indicator definitions: the one written source of what every figure means.
+
+Each indicator is data: a code, its Chinese name, its unit, the definition shown as the tooltip and on the
+"指标说明" page, and how its value is obtained from additive counts. Counts are summed first (over days, items,
+communities); ratios and averages are then taken from the summed numerator and denominator, never as an average
+of averages.
+
+Conventions that hold for every matter indicator:
+- Dates are Beijing dates. A period [start, end] includes both days.
+- Matters belong to the community that accepted them (受理社区), whoever handles them later; a street or
+  county figure is the sum over the communities below it.
+- "Flow" figures come from the roll-up tables (quanke.reports.rollup, refreshed after every matter write and
+  by `manage.py refresh_stats`); "当前" figures are computed live, as of the moment the page is shown, and have
+  no previous-period value.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    unit: str
+    group: str
+    definition: str
+    # A plain count is the count of the same name; a ratio divides two counts (percent = ×100).
+    numerator: str = ""
+    denominator: str = ""
+    percent: bool = False
+    digits: int = 0
+    live: bool = False  # point-in-time: "as of now", no previous period
+    key: bool = False  # shown as a headline card on the dashboard
+    needs: tuple = field(default=())  # counts this indicator reads (for sources that may be absent)
+
+    def value(self, counts: dict):
+        """None when the counts do not have this figure (its app is absent)."""
+        if self.denominator:
+            num, den = counts.get(self.numerator), counts.get(self.denominator)
+            if num is None or not den:
+                return None
+            ratio = Decimal(num) / Decimal(den) * (100 if self.percent else 1)
+            return round(ratio, self.digits if self.digits else 1)
+        value = counts.get(self.numerator or self.code)
+        return value
+
+    @property
+    def counts_needed(self) -> tuple:
+        return self.needs or tuple(c for c in (self.numerator or self.code, self.denominator) if c)
+
+
+G_MATTERS = "办件"
+G_EFFICIENCY = "办理效率"
+G_ASSISTANCE = "社会救助"
+G_VISITS = "走访服务"
+G_CASEWORK = "个案服务"
+G_NETWORK = "五社联动"
+
+PERIOD_ACCEPTED = "受理时间（accepted_at，北京时间）在统计期内"
+PERIOD_CLOSED = "办结时间（closed_at，北京时间）在统计期内"
+
+MATTER_INDICATORS = [
+    Indicator(
+        "received",
+        "受理办件",
+        "件",
+        G_MATTERS,
+        f"{PERIOD_ACCEPTED}的办件数，含办理与咨询，按受理社区统计（不论此后流转到哪一级办理）。",
+        key=True,
+    ),
+    Indicator(
+        "consultations",
+        "其中：咨询",
+        "件",
+        G_MATTERS,
+        f"受理办件中类型为“咨询”的件数（{PERIOD_ACCEPTED}）。",
+    ),
+    Indicator(
+        "on_spot",
+        "当场办结",
+        "件",
+        G_MATTERS,
+        f"{PERIOD_ACCEPTED}、当前状态为“当场办结”的办件数（前台受理后即时办结，未流转）。",
+        key=True,
+    ),
+    Indicator(
+        "routed",
+        "流转办理",
+        "件",
+        G_MATTERS,
+        f"{PERIOD_ACCEPTED}、曾流转至后台或街道、区县部门（首次流转时间 routed_at 不为空）的办件数，不论当前状态。",
+        key=True,
+    ),
+    Indicator(
+        "on_spot_rate",
+        "当场办结率",
+        "%",
+        G_MATTERS,
+        "当场办结 ÷ 受理办件 × 100%（同一受理期间）。",
+        numerator="on_spot",
+        denominator="received",
+        percent=True,
+        key=True,
+    ),
+    Indicator(
+        "refused",
+        "不予受理",
+        "件",
+        G_MATTERS,
+        f"{PERIOD_ACCEPTED}、当前状态为“不予受理”的办件数（如社区依规不予出具的证明）。",
+    ),
+    Indicator(
+        "finished",
+        "流转办结",
+        "件",
+        G_EFFICIENCY,
+        f"{PERIOD_CLOSED}、状态为“已办结”（流转后由后台或部门办结）的办件数，不论何时受理。",
+        key=True,
+    ),
+    Indicator(
+        "finished_in_time",
+        "按时办结",
+        "件",
+        G_EFFICIENCY,
+        f"流转办结中有办结期限（due_date）且办结日期 ≤ 办结期限的件数（{PERIOD_CLOSED}）。",
+    ),
+    Indicator(
+        "finished_late",
+        "逾期办结",
+        "件",
+        G_EFFICIENCY,
+        f"流转办结中有办结期限且办结日期晚于办结期限的件数（{PERIOD_CLOSED}）。",
+    ),
+    Indicator(
+        "in_time_rate",
+        "按时办结率",
+        "%",
+        G_EFFICIENCY,
+        "按时办结 ÷ 有办结期限的流转办结件数 × 100%。没有办结期限的事项（如咨询、当场办结类）不计入分母。",
+        numerator="finished_in_time",
+        denominator="finished_with_deadline",
+        percent=True,
+        key=True,
+    ),
+    Indicator(
+        "avg_working_days",
+        "平均办理时长",
+        "天",
+        G_EFFICIENCY,
+        "流转办结件从受理日到办结日的工作日数之和 ÷ 流转办结件数。工作日按节假日与调休日历计算，受理当日不计，"
+        "补正期间照常计入（反映居民实际等待）。当场办结件不计入。",
+        numerator="working_days",
+        denominator="finished",
+        digits=1,
+        key=True,
+    ),
+    Indicator(
+        "closed",
+        "办结合计",
+        "件",
+        G_EFFICIENCY,
+        f"{PERIOD_CLOSED}、状态为“当场办结”或“已办结”的办件数（跑动次数指标的分母）。",
+    ),
+    Indicator(
+        "avg_trips",
+        "件均跑动次数",
+        "次",
+        G_EFFICIENCY,
+        "办结合计中各件跑动次数（居民到窗口的次数，电话、入户、线上受理计 0 次）之和 ÷ 办结合计。",
+        numerator="trips",
+        denominator="closed",
+        digits=2,
+    ),
+    Indicator(
+        "one_trip_rate",
+        "最多跑一次率",
+        "%",
+        G_EFFICIENCY,
+        "办结合计中跑动次数 ≤ 1 的件数 ÷ 办结合计 × 100%。",
+        numerator="one_trip",
+        denominator="closed",
+        percent=True,
+        key=True,
+    ),
+    Indicator(
+        "open_now",
+        "在办件（当前）",
+        "件",
+        G_EFFICIENCY,
+        "此刻尚未办结的办件数（已受理、已流转、办理中、待补正、已退回前台），按受理社区统计，不受统计期限制。",
+        live=True,
+    ),
+    Indicator(
+        "overdue_now",
+        "超期未办结（当前）",
+        "件",
+        G_EFFICIENCY,
+        "此刻未办结、计时未暂停（不含待补正）且办结期限早于今天的办件数，不受统计期限制。",
+        live=True,
+        key=True,
+    ),
+]
+
+PERIOD_NOTE = "按记录所属单位统计，街道、区县数含本级登记的记录。"
+
+OTHER_INDICATORS = [
+    Indicator(
+        "visits",
+        "入户走访",
+        "次",
+        G_VISITS,
+        f"走访时间（visited_at，北京时间）在统计期内的入户走访记录数。{PERIOD_NOTE}",
+        key=True,
+    ),
+    Indicator(
+        "special_visits",
+        "其中：特殊群体走访",
+        "次",
+        G_VISITS,
+        "入户走访中，被走访家庭至少有一名成员带有人群标签（特困、低保、残疾、三留守、困境儿童、高龄、独居等）的次数。",
+    ),
+    Indicator(
+        "cases_opened",
+        "新开个案",
+        "个",
+        G_CASEWORK,
+        f"开案日期（opened_on）在统计期内的个案数。{PERIOD_NOTE}",
+    ),
+    Indicator(
+        "cases_closed",
+        "结案个案",
+        "个",
+        G_CASEWORK,
+        "当前状态为“已结案”且结案时间（closed_at，北京时间）在统计期内的个案数。",
+    ),
+    Indicator(
+        "cases_active",
+        "在服务个案（当前）",
+        "个",
+        G_CASEWORK,
+        "此刻状态为“服务中”或“申请结案”的个案数，不受统计期限制。",
+        live=True,
+    ),
+    Indicator(
+        "volunteer_times",
+        "志愿服务人次",
+        "人次",
+        G_NETWORK,
+        f"服务日期（served_on）在统计期内的志愿服务记录条数（一名志愿者服务一次计一人次）。{PERIOD_NOTE}",
+        key=True,
+    ),
+    Indicator(
+        "volunteer_hours",
+        "志愿服务时长",
+        "小时",
+        G_NETWORK,
+        "同上志愿服务记录的时长之和。",
+    ),
+    Indicator(
+        "organisations",
+        "合作社会组织（当前）",
+        "个",
+        G_NETWORK,
+        "此刻状态为“合作中”的登记社会组织数，按登记单位统计，不受统计期限制。",
+        live=True,
+    ),
+    Indicator(
+        "resources_raised",
+        "链接资源",
+        "元",
+        G_NETWORK,
+        "资源台账中日期在统计期内的“接收捐赠”：资金按金额，物资按折合金额（未估值的物资计 0）。",
+    ),
+    Indicator(
+        "resources_spent",
+        "资源使用",
+        "元",
+        G_NETWORK,
+        "资源台账中日期在统计期内的“发放支出”，口径同“链接资源”。",
+    ),
+    Indicator(
+        "activities",
+        "社区活动",
+        "场",
+        G_NETWORK,
+        f"活动日期（held_on）在统计期内的活动场次。{PERIOD_NOTE}",
+    ),
+    Indicator(
+        "activity_participants",
+        "活动参与",
+        "人次",
+        G_NETWORK,
+        "上述活动的登记参与居民数 + 参与志愿者数 + 其他参与人数之和（一人参加两场计两人次）。",
+    ),
+]
+
+# Counts that are not stored but derived from stored ones before indicators are read.
+DERIVED = {"finished_late": lambda c: c.get("finished_with_deadline", 0) - c.get("finished_in_time", 0)}
+
+# Filled in by sources for other apps as they appear (quanke.reports.sources).
+INDICATORS: list[Indicator] = list(MATTER_INDICATORS) + OTHER_INDICATORS
+
+
+def register(indicators: list[Indicator]) -> None:
+    known = {i.code for i in INDICATORS}
+    INDICATORS.extend(i for i in indicators if i.code not in known)
+
+
+def by_code() -> dict[str, Indicator]:
+    return {i.code: i for i in INDICATORS}
+
+
+def complete(counts: dict) -> dict:
+    """The counts plus derived counts, ready for Indicator.value()."""
+    out = dict(counts)
+    for code, fn in DERIVED.items():
+        out[code] = fn(out)
+    return out
+
+
+# Breakdowns (category, item, channel): which counts they show, in order.
+BREAKDOWN_COLUMNS = ("received", "on_spot", "routed", "finished", "in_time_rate", "avg_working_days")
+
+BREAKDOWN_TITLES = {
+    "category": _("按事项类别"),
+    "item": _("按服务事项"),
+    "channel": _("按受理渠道"),
+}

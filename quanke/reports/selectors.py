@@ -1,0 +1,311 @@
+"""Reads for dashboards and exports. Each figure for a unit is computed for all communities below it in one
+grouped query per source, then rolled up in Python: street = sum of its communities, county = sum of all."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+
+from quanke.catalog.models import Item
+from quanke.core import permissions
+from quanke.core.models import OrgUnit, UnitLevel, User
+from quanke.matters.models import Channel, Matter, Status
+from quanke.reports import indicators as ind
+from quanke.reports.models import MatterDailyStat, MatterDayTotal
+from quanke.reports.periods import Period
+from quanke.reports.rollup import day_start
+from quanke.reports.sources import SOURCES
+
+
+def statistics_unit_for(*, actor, code: str | None = None) -> OrgUnit:
+    """The unit whose statistics the actor asked for (default: her own); 404 if outside her scope."""
+    if not permissions.can_view_statistics(actor):
+        raise Http404("no statistics")
+    if not code:
+        return actor.unit
+    unit = OrgUnit.objects.filter(code=code).first()
+    if unit is None or not permissions.can_view_unit_statistics(actor, unit):
+        raise Http404("unit not found")
+    return unit
+
+
+@dataclass
+class Tree:
+    root: OrgUnit
+    units: dict[int, OrgUnit]  # every unit in the subtree, root included
+    children: list[OrgUnit]
+    communities: list[OrgUnit]
+
+    def communities_under(self, unit: OrgUnit) -> list[OrgUnit]:
+        return [c for c in self.communities if c.pk == unit.pk or c.path.startswith(unit.path + "/")]
+
+    def units_under(self, unit: OrgUnit) -> list[OrgUnit]:
+        """The unit and every unit below it (streets and the county keep some records of their own)."""
+        return [u for u in self.units.values() if u.pk == unit.pk or u.path.startswith(unit.path + "/")]
+
+    def children_of(self, unit: OrgUnit) -> list[OrgUnit]:
+        return [u for u in self.units.values() if u.parent_id == unit.pk]
+
+
+def unit_tree(unit: OrgUnit) -> Tree:
+    units = {u.pk: u for u in OrgUnit.objects.filter(permissions.subtree(unit, "")).order_by("path")}
+    units[unit.pk] = unit
+    return Tree(
+        root=unit,
+        units=units,
+        children=[u for u in units.values() if u.parent_id == unit.pk],
+        communities=[u for u in units.values() if u.level == UnitLevel.COMMUNITY],
+    )
+
+
+def collect(tree: Tree, period: Period, today: date, *, live: bool) -> dict[int, dict]:
+    """{unit_id: counts} from every source, for every unit of the tree (matters only exist at communities)."""
+    ids = list(tree.units)
+    per_community: dict[int, dict] = {uid: {} for uid in ids}
+    for source in SOURCES:
+        for uid, counts in source.collect(ids, period, today, live=live).items():
+            per_community.setdefault(uid, {}).update(counts)
+    return per_community
+
+
+def sum_counts(rows) -> dict:
+    total: dict = {}
+    for counts in rows:
+        for name, value in counts.items():
+            if value is None:
+                continue
+            total[name] = total.get(name, 0) + value
+    return total
+
+
+@dataclass
+class Figures:
+    """Counts for one unit and its previous-period counts; indicator values come from them."""
+
+    unit: OrgUnit | None
+    label: str
+    counts: dict
+    previous: dict | None = None
+
+    def value(self, indicator):
+        return indicator.value(self.counts)
+
+    def previous_value(self, indicator):
+        if self.previous is None or indicator.live:
+            return None
+        return indicator.value(self.previous)
+
+    def row(self, indicator) -> dict:
+        cur, prev = self.value(indicator), self.previous_value(indicator)
+        delta = pct = None
+        if cur is not None and prev is not None:
+            delta = cur - prev
+            if prev:
+                pct = round(Decimal(delta) / Decimal(prev) * 100, 1)
+        return {"indicator": indicator, "value": cur, "previous": prev, "delta": delta, "pct": pct}
+
+
+def unit_figures(
+    tree: Tree, per_community: dict, previous: dict | None, targets: list[OrgUnit]
+) -> list[Figures]:
+    out = []
+    for unit in targets:
+        ids = [u.pk for u in tree.units_under(unit)]
+        cur = ind.complete(sum_counts(per_community.get(i, {}) for i in ids))
+        prev = ind.complete(sum_counts(previous.get(i, {}) for i in ids)) if previous is not None else None
+        out.append(Figures(unit=unit, label=unit.name, counts=cur, previous=prev))
+    return out
+
+
+def trend(tree: Tree, period: Period) -> list[dict]:
+    """Received, on the spot, routed and finished per day (periods up to 62 days) or per month."""
+    ids = [c.pk for c in tree.communities]
+    qs = MatterDayTotal.objects.filter(unit_id__in=ids, day__gte=period.start, day__lte=period.end)
+    sums = {n: Sum(n) for n in ("received", "on_spot", "routed", "finished")}
+    if period.days <= 62:
+        rows = {r["day"]: r for r in qs.values("day").annotate(**sums).order_by()}
+        days = [period.start + timedelta(days=i) for i in range(period.days)]
+        return [{"label": f"{d:%m-%d}", **{n: (rows.get(d) or {}).get(n) or 0 for n in sums}} for d in days]
+    rows = {
+        r["month"]: r
+        for r in qs.annotate(month=TruncMonth("day")).values("month").annotate(**sums).order_by()
+    }
+    months, cursor = [], period.start.replace(day=1)
+    while cursor <= period.end:
+        months.append(cursor)
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    return [{"label": f"{m:%Y-%m}", **{n: (rows.get(m) or {}).get(n) or 0 for n in sums}} for m in months]
+
+
+BREAKDOWN_SUMS = (
+    "received",
+    "on_spot",
+    "routed",
+    "finished",
+    "finished_with_deadline",
+    "finished_in_time",
+    "working_days",
+)
+
+
+@dataclass
+class Breakdowns:
+    by_category: list[Figures] = field(default_factory=list)
+    by_item: list[Figures] = field(default_factory=list)
+    by_channel: list[Figures] = field(default_factory=list)
+
+
+def breakdowns(community_ids: list[int], period: Period) -> Breakdowns:
+    """By category, item and channel from ONE grouped query over the detailed roll-up."""
+    rows = (
+        MatterDailyStat.objects.filter(unit_id__in=community_ids, day__gte=period.start, day__lte=period.end)
+        .values("item_id", "channel")
+        .annotate(**{n: Sum(n) for n in BREAKDOWN_SUMS})
+        .order_by()
+    )
+    rows = list(rows)
+    items = {
+        i["pk"]: i
+        for i in Item.objects.filter(pk__in={r["item_id"] for r in rows}).values(
+            "pk", "name", "category__name", "category__order"
+        )
+    }
+    cat, item, chan = defaultdict(list), defaultdict(list), defaultdict(list)
+    cat_order = {}
+    for r in rows:
+        meta = items.get(r["item_id"], {"name": "?", "category__name": "?", "category__order": 99})
+        counts = {n: r[n] or 0 for n in BREAKDOWN_SUMS}
+        cat[meta["category__name"]].append(counts)
+        cat_order[meta["category__name"]] = meta["category__order"]
+        item[meta["name"]].append(counts)
+        chan[r["channel"]].append(counts)
+
+    def figures(groups, key):
+        out = [
+            Figures(unit=None, label=label, counts=ind.complete(sum_counts(v))) for label, v in groups.items()
+        ]
+        return sorted(out, key=key)
+
+    labels = dict(Channel.choices)
+    result = Breakdowns(
+        by_category=figures(cat, key=lambda f: cat_order.get(f.label, 99)),
+        by_item=figures(item, key=lambda f: (-f.counts.get("received", 0), f.label)),
+        by_channel=figures(
+            {str(labels.get(k, k)): v for k, v in chan.items()}, key=lambda f: -f.counts.get("received", 0)
+        ),
+    )
+    return result
+
+
+def workers(unit: OrgUnit, period: Period) -> list[dict]:
+    """Per worker of one community: matters she accepted (and finished on the spot) and matters she finished
+    after routing. Live from the matters table: one community and one period is a small, indexed slice."""
+    lo, hi = day_start(period.start), day_start(period.end + timedelta(days=1))
+    accepted = {
+        r["accepted_by"]: r
+        for r in Matter.objects.filter(unit=unit, accepted_at__gte=lo, accepted_at__lt=hi)
+        .values("accepted_by")
+        .annotate(received=Count("pk"), on_spot=Count("pk", filter=Q(status=Status.ON_SPOT)))
+        .order_by()
+    }
+    finished = {
+        r["assigned_to"]: r["finished"]
+        for r in Matter.objects.filter(
+            unit=unit, status=Status.FINISHED, closed_at__gte=lo, closed_at__lt=hi, assigned_to__isnull=False
+        )
+        .values("assigned_to")
+        .annotate(finished=Count("pk"))
+        .order_by()
+    }
+    people = User.objects.filter(pk__in=set(accepted) | set(finished)).order_by("username")
+    return [
+        {
+            "name": p.display_name,
+            "received": accepted.get(p.pk, {}).get("received", 0),
+            "on_spot": accepted.get(p.pk, {}).get("on_spot", 0),
+            "finished": finished.get(p.pk, 0),
+        }
+        for p in people
+    ]
+
+
+@dataclass
+class Dashboard:
+    unit: OrgUnit
+    period: Period
+    previous_period: Period
+    total: Figures
+    children: list[Figures]
+    trend: list[dict]
+    breakdowns: Breakdowns
+    workers: list[dict] | None
+    breadcrumb: list[OrgUnit]
+
+    def indicator_rows(self) -> list[dict]:
+        return [self.total.row(i) for i in ind.INDICATORS if self.total.value(i) is not None or not i.live]
+
+
+def dashboard(*, actor, unit: OrgUnit, period: Period, today: date) -> Dashboard:
+    permissions.require(permissions.can_view_unit_statistics(actor, unit))
+    tree = unit_tree(unit)
+    current = collect(tree, period, today, live=True)
+    previous = collect(tree, period.previous(), today, live=False)
+    total = unit_figures(tree, current, previous, [unit])[0]
+    children = unit_figures(tree, current, previous, tree.children)
+    show_workers = unit.level == UnitLevel.COMMUNITY and permissions.can_view_worker_statistics(actor, unit)
+    breadcrumb = [u for u in reversed([unit, *unit.ancestors()]) if permissions.unit_in_scope(actor, u)]
+    return Dashboard(
+        unit=unit,
+        period=period,
+        previous_period=period.previous(),
+        total=total,
+        children=children,
+        trend=trend(tree, period),
+        breakdowns=breakdowns([c.pk for c in tree.communities], period),
+        workers=workers(unit, period) if show_workers else None,
+        breadcrumb=breadcrumb,
+    )
+
+
+def summary_rows(*, actor, unit: OrgUnit, period: Period, today: date) -> list[tuple[str, Figures]]:
+    """Rows of the county summary: for each street its communities then a subtotal, and a grand total.
+
+    Returns (kind, figures) with kind in "community", "subtotal", "total".
+    """
+    permissions.require(permissions.can_view_unit_statistics(actor, unit))
+    tree = unit_tree(unit)
+    current = collect(tree, period, today, live=True)
+    rows: list[tuple[str, Figures]] = []
+    if unit.level == UnitLevel.COMMUNITY:
+        return [("total", unit_figures(tree, current, None, [unit])[0])]
+    streets = [unit] if unit.level == UnitLevel.STREET else tree.children
+    for street in streets:
+        for community in tree.children_of(street):
+            rows.append(("community", unit_figures(tree, current, None, [community])[0]))
+        if unit.level == UnitLevel.COUNTY:
+            rows.append(("subtotal", unit_figures(tree, current, None, [street])[0]))
+    rows.append(("total", unit_figures(tree, current, None, [unit])[0]))
+    return rows
+
+
+def matters_behind(*, actor, unit: OrgUnit, period: Period, before=None, limit: int = 51) -> list:
+    """Matters accepted in the period at communities under `unit`, newest first, after the keyset `before`."""
+    permissions.require(permissions.can_list_statistics_matters(actor, unit))
+    qs = (
+        Matter.objects.filter(permissions.matter_scope(actor))
+        .filter(permissions.subtree(unit, "unit"))
+        .filter(
+            accepted_at__gte=day_start(period.start),
+            accepted_at__lt=day_start(period.end + timedelta(days=1)),
+        )
+        .select_related("item", "unit", "assigned_to")
+        .order_by("-accepted_at", "-id")
+    )
+    if before is not None:
+        stamp, pk = before
+        qs = qs.filter(Q(accepted_at__lt=stamp) | Q(accepted_at=stamp, pk__lt=pk))
+    return list(qs[:limit])

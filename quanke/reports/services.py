@@ -1,0 +1,125 @@
+"""Writes of the reports app: export jobs.
+
+Background work: in the embedded default an export runs in a thread started after the request's transaction
+commits (`transaction.on_commit`), and `manage.py run_export JOB_ID` runs (or re-runs) one by hand. Production
+would hand `export_run` to the task queue (DESIGN.md: Redis-backed); the job row already carries status and
+progress, so the page that polls it does not change.
+"""
+
+import threading
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quanke.core import permissions
+from quanke.core.audit import audit_record
+from quanke.core.models import AuditEvent, UnitLevel
+from quanke.reports import exports
+from quanke.reports.models import ExportJob
+from quanke.reports.periods import Period
+
+
+def exports_dir():
+    # Not under MEDIA_ROOT: media is served without a permission check in DEBUG; exports are downloaded only
+    # through the reports view, which checks who asks.
+    path = settings.EXPORTS_ROOT
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def export_request(*, actor, kind: str, unit, period: Period) -> ExportJob:
+    permissions.require(permissions.can_export_statistics(actor, unit))
+    if kind not in ExportJob.Kind.values:
+        raise ValidationError({"kind": _("未知的报表类型。")})
+    if kind == ExportJob.Kind.STATION_MONTHLY and unit.level != UnitLevel.COMMUNITY:
+        raise ValidationError({"kind": _("月度工作报表按社区服务站生成，请先选择一个社区。")})
+    if kind == ExportJob.Kind.COUNTY_SUMMARY and unit.level == UnitLevel.COMMUNITY:
+        raise ValidationError({"kind": _("汇总表按街道或区县生成。")})
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            requested_by=actor,
+            unit=unit,
+            kind=kind,
+            params={"period": period.kind, "start": period.start.isoformat(), "end": period.end.isoformat()},
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=job,
+            changes={"kind": kind, "unit": unit.code, **job.params},
+        )
+        if settings.EXPORTS_IN_THREAD:
+            transaction.on_commit(lambda: _start_thread(job.pk))
+    return job
+
+
+def _start_thread(job_id: int) -> None:
+    threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True, name=f"export-{job_id}").start()
+
+
+def _run_in_thread(job_id: int) -> None:
+    close_old_connections()
+    try:
+        export_run(job_id=job_id)
+    finally:
+        connection.close()
+
+
+def _progress(job: ExportJob, pct: int) -> None:
+    job.progress = pct
+    job.save(update_fields=["progress", "updated_at"])
+
+
+def export_run(*, job_id: int, today: date | None = None) -> ExportJob:
+    """Build the file for a queued (or failed) job; records failure on the job instead of raising."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().select_related("unit", "requested_by").get(pk=job_id)
+        if job.status in (ExportJob.Status.RUNNING, ExportJob.Status.DONE):
+            return job
+        job.status, job.progress, job.error = ExportJob.Status.RUNNING, 5, ""
+        job.save(update_fields=["status", "progress", "error", "updated_at"])
+    try:
+        period = Period(
+            job.params["period"],
+            date.fromisoformat(job.params["start"]),
+            date.fromisoformat(job.params["end"]),
+        )
+        build = (
+            exports.station_monthly if job.kind == ExportJob.Kind.STATION_MONTHLY else exports.county_summary
+        )
+        wb = build(
+            actor=job.requested_by,
+            unit=job.unit,
+            period=period,
+            today=today or timezone.localdate(),
+            progress=lambda pct: _progress(job, pct),
+        )
+        label = str(ExportJob.Kind(job.kind).label)
+        job.file_name = f"{job.unit.name}{label}_{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
+        path = exports_dir() / f"{job.pk}-{uuid.uuid4().hex}.xlsx"
+        wb.save(path)
+        job.file_path = str(path)
+        job.status, job.progress, job.finished_at = ExportJob.Status.DONE, 100, timezone.now()
+        job.save(update_fields=["file_name", "file_path", "status", "progress", "finished_at", "updated_at"])
+    except Exception as exc:  # the job page shows the failure; the traceback goes to the log
+        import logging
+
+        logging.getLogger(__name__).exception("export %s failed", job_id)
+        job.status, job.error = ExportJob.Status.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
+        job.save(update_fields=["status", "error", "updated_at"])
+    return job
+
+
+def export_download_record(*, actor, job: ExportJob) -> None:
+    permissions.require(permissions.can_download_export(actor, job))
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        obj=job,
+        changes={"kind": job.kind, "file": job.file_name, **job.params},
+    )

@@ -113,7 +113,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'quanke.sqlite3'}"))}
+DATABASES = {
+    "default": database_from_url(env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'quanke.sqlite3'}")
+}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
 

@@ -116,3 +116,19 @@ def _fresh_work_calendar():
     workdays.invalidate()
     yield
     workdays.invalidate()
+
+
+@pytest.fixture
+def migrated_data(transactional_db):
+    """Refill what the data migrations install (calendar, tags, catalog): an earlier transactional test may have
+    flushed those tables, and serialized rollback collides with content types on PostgreSQL."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in (
+        ("quanke.core.migrations.0002_official_calendar", "seed"),
+        ("quanke.registry.migrations.0002_default_tags", "seed"),
+        ("quanke.catalog.migrations.0003_default_catalog", "load"),
+    ):
+        getattr(import_module(module), function)(apps, None)

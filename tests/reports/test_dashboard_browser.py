@@ -15,13 +15,9 @@ ARGS = [
 ]
 
 
-# serialized_rollback restores the catalog that the data migrations installed (a transactional test flushes).
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium")
-def test_county_dashboard_draws_charts_on_phone_and_projector(
-    live_server, transactional_db, cast, hand, client
-):
+def test_county_dashboard_draws_charts_on_phone_and_projector(live_server, migrated_data, cast, hand, client):
     from playwright.sync_api import sync_playwright
 
     client.force_login(cast.county_viewer)

@@ -139,7 +139,7 @@ def approvals_for(*, actor) -> dict:
     """The head's queue: plans submitted, closures requested, emergency assessments to confirm."""
     if not actor.has_role(permissions.Role.STATION_HEAD) or not actor.unit_id:
         return {"plans": [], "closures": [], "emergencies": []}
-    in_scope = Q(case__unit__path__startswith=actor.unit.path)
+    in_scope = permissions.subtree(actor.unit, "case__unit")
     return {
         "plans": list(
             Plan.objects.filter(in_scope, status=PlanStatus.SUBMITTED)
@@ -147,7 +147,7 @@ def approvals_for(*, actor) -> dict:
             .order_by("submitted_at")
         ),
         "closures": list(
-            Case.objects.filter(unit__path__startswith=actor.unit.path, status=CaseStatus.CLOSURE_REQUESTED)
+            Case.objects.filter(permissions.subtree(actor.unit), status=CaseStatus.CLOSURE_REQUESTED)
             .select_related("resident", "closure_requested_by")
             .order_by("closure_requested_at")
         ),

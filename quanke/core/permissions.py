@@ -268,7 +268,7 @@ def case_read_scope(actor, day) -> Q:
     if _active(actor) and actor.has_role(*CASE_WORKER_ROLES):
         scope |= Q(workers=actor)
         if actor.has_role(Role.STATION_HEAD):
-            scope |= Q(unit__path__startswith=actor.unit.path)
+            scope |= subtree(actor.unit)
     org_id = partner_organisation_id(actor)
     if org_id is not None:
         scope |= valid_consent_q(day) & Q(consents__organisations=org_id)
@@ -326,14 +326,14 @@ def network_scope(actor, field: str = "unit") -> Q:
     if not can_view_network(actor):
         return Q(pk__in=[])
     units = [actor.unit.path, *(u.path for u in actor.unit.ancestors())]
-    return Q(**{f"{field}__path__startswith": actor.unit.path}) | Q(**{f"{field}__path__in": units})
+    return subtree(actor.unit, field) | Q(**{f"{field}__path__in": units})
 
 
 def network_subtree_scope(actor, field: str = "unit") -> Q:
     """Activities and the ledger: rows of the actor's own unit and below."""
     if not can_view_network(actor):
         return Q(pk__in=[])
-    return Q(**{f"{field}__path__startswith": actor.unit.path})
+    return subtree(actor.unit, field)
 
 
 # Home visits (quanke.visits) -------------------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def volunteers_with_hours(*, actor):
 def service_records_for(*, actor, start: date | None = None, end: date | None = None, unit=None):
     qs = ServiceRecord.objects.filter(permissions.network_subtree_scope(actor))
     if unit is not None:
-        qs = qs.filter(unit__path__startswith=unit.path)
+        qs = qs.filter(permissions.subtree(unit))
     if start:
         qs = qs.filter(served_on__gte=start)
     if end:

@@ -29,6 +29,11 @@ class UnitFiguresOut(Schema):
     previous: dict[str, float | None]
 
 
+class ProgramRowOut(Schema):
+    program: str
+    values: dict[str, float | None]
+
+
 class FiguresOut(Schema):
     period: str
     start: date
@@ -37,6 +42,7 @@ class FiguresOut(Schema):
     previous_end: date
     unit: UnitFiguresOut
     children: list[UnitFiguresOut]
+    programs: list[ProgramRowOut] = []
 
 
 def _num(v):
@@ -79,4 +85,14 @@ def unit_figures(
         previous_end=d.previous_period.end,
         unit=_unit_out(d.total),
         children=[_unit_out(f) for f in d.children],
+        programs=[
+            ProgramRowOut(
+                program=r["label"],
+                values={
+                    code: _num(v)
+                    for (code, _h, _u), v in zip(ind.ASSISTANCE_PROGRAM_COLUMNS, r["values"], strict=True)
+                },
+            )
+            for r in d.programs or []
+        ],
     )

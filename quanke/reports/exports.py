@@ -145,8 +145,14 @@ def station_monthly(*, actor, unit, period: Period, today: date, progress=lambda
         row = _section(ws, row, title)
         body = _breakdown_rows(figures) + [total_row]
         row = _table(ws, row, [label, *BREAKDOWN_HEAD], body, bold_rows={len(body) - 1})
+    section = iter(["四", "五", "六"])
+    if data.programs:
+        row = _section(ws, row, f"{next(section)}、社会救助（按项目）")
+        body = [[r["label"], *r["values"]] for r in data.programs]
+        heads = ["救助项目", *[f"{h}({u})" for _c, h, u in ind.ASSISTANCE_PROGRAM_COLUMNS]]
+        row = _table(ws, row, heads, body, bold_rows={len(body) - 1})
     if data.workers is not None:
-        row = _section(ws, row, "四、工作人员工作量")
+        row = _section(ws, row, f"{next(section)}、工作人员工作量")
         row = _table(
             ws,
             row,
@@ -156,7 +162,7 @@ def station_monthly(*, actor, unit, period: Period, today: date, progress=lambda
     ws.cell(
         row=row, column=1, value="注：“当前”类指标为生成时的实时数，无上期数；其余指标口径见“指标说明”表。"
     )
-    _widths(ws, [26, 14, 14, 14, 14, 16, 16])
+    _widths(ws, [26, 14, 14, 14, 14, 16, 16, 16])
     progress(70)
 
     items = wb.create_sheet("按服务事项")
@@ -193,6 +199,8 @@ def county_summary(*, actor, unit, period: Period, today: date, progress=lambda 
         if kind == "community":
             parent = f.unit.parent.name if f.unit.parent_id else ""
             label, level = f.unit.name, parent
+        elif kind == "own":
+            label, level = f.label, "本级"
         elif kind == "subtotal":
             label, level = f"{f.unit.name} 小计", "街道小计"
         else:
@@ -218,8 +226,8 @@ def indicator_csv(*, actor, unit, period: Period, today: date) -> bytes:
     writer = csv.writer(buf)
     writer.writerow(["统计期间", period.start.isoformat(), period.end.isoformat()])
     writer.writerow(["单位代码", "单位", *[f"{i.name}({i.unit})" for i in ind.INDICATORS]])
-    for f in [*data.children, data.total]:
+    for f in [*data.children, *([data.own] if data.own else []), data.total]:
         writer.writerow(
-            [f.unit.code, f.unit.name, *["" if (v := f.value(i)) is None else v for i in ind.INDICATORS]]
+            [f.unit.code, f.label, *["" if (v := f.value(i)) is None else v for i in ind.INDICATORS]]
         )
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

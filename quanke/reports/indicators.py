@@ -297,11 +297,114 @@ OTHER_INDICATORS = [
     ),
 ]
 
+AS_OF = "期末（统计期最后一天；统计期未结束时为今天）"
+ASSISTANCE_INDICATORS = [
+    Indicator(
+        "aid_applications",
+        "救助申请受理",
+        "件",
+        G_ASSISTANCE,
+        "受理日期（accepted_on）在统计期内的社会救助申请数（低保、低保边缘、特困、临时救助、残疾人两项补贴、"
+        "高龄津贴），按申请所属社区统计。",
+        key=True,
+    ),
+    Indicator(
+        "aid_proactive",
+        "其中：主动发现转申请",
+        "件",
+        G_ASSISTANCE,
+        "救助申请受理中，由主动发现线索确认后直接受理（未诉先办）的件数。",
+    ),
+    Indicator(
+        "aid_approved",
+        "审核确认",
+        "件",
+        G_ASSISTANCE,
+        "审核确认日期（decided_on）在统计期内、结果为“已审核确认”的申请数，不论何时受理。",
+    ),
+    Indicator(
+        "aid_refused",
+        "不予批准",
+        "件",
+        G_ASSISTANCE,
+        "作出决定日期（decided_on）在统计期内、结果为“不予批准”的申请数（均附书面理由）。",
+    ),
+    Indicator(
+        "aid_approval_rate",
+        "审批通过率",
+        "%",
+        G_ASSISTANCE,
+        "审核确认 ÷（审核确认 + 不予批准）× 100%，同一统计期内作出决定的申请。",
+        numerator="aid_approved",
+        denominator="aid_decided",
+        percent=True,
+    ),
+    Indicator(
+        "aid_recipients",
+        "在享人次（期末）",
+        "人次",
+        G_ASSISTANCE,
+        f"{AS_OF}正在享受按月发放的救助或补贴的人次（一人享受两项计两人次；低保、低保边缘按户内每名成员计），"
+        "按居民现所属社区统计；不含一次性的临时救助。",
+        key=True,
+    ),
+    Indicator(
+        "aid_monthly_amount",
+        "月发放金额（期末）",
+        "元",
+        G_ASSISTANCE,
+        f"{AS_OF}正在享受的按月救助、补贴的月金额之和（即当月应发放资金），口径同“在享人次”。",
+    ),
+    Indicator(
+        "aid_temporary_amount",
+        "临时救助金额",
+        "元",
+        G_ASSISTANCE,
+        "审核确认日期在统计期内的临时救助批准金额之和（一次性发放）。",
+    ),
+    Indicator(
+        "findings_confirmed",
+        "主动发现线索确认",
+        "条",
+        G_ASSISTANCE,
+        "处理时间（decided_at，北京时间）在统计期内、经工作人员核实确认的主动发现线索数（规则测算与登记不一致，"
+        "核实后属实）；排除、失效的不计。",
+    ),
+    Indicator(
+        "findings_open_now",
+        "待核实线索（当前）",
+        "条",
+        G_ASSISTANCE,
+        "此刻尚待工作人员核实的主动发现线索数，不受统计期限制。",
+        live=True,
+    ),
+]
+
+# Per-programme columns of the "社会救助（按项目）" table: (count, heading, unit).
+ASSISTANCE_PROGRAM_COLUMNS = (
+    ("aid_applications", "申请受理", "件"),
+    ("aid_approved", "审核确认", "件"),
+    ("aid_refused", "不予批准", "件"),
+    ("aid_households", "在享户数（期末）", "户"),
+    ("aid_recipients", "在享人数（期末）", "人"),
+    ("aid_monthly_amount", "月发放金额（期末）", "元"),
+    ("aid_approved_amount", "新批金额", "元"),
+)
+
+
+def program_key(code: str, program: str) -> str:
+    """The count of one programme (e.g. aid_approved@dibao); the plain code is the sum over programmes."""
+    return f"{code}@{program}"
+
+
 # Counts that are not stored but derived from stored ones before indicators are read.
-DERIVED = {"finished_late": lambda c: c.get("finished_with_deadline", 0) - c.get("finished_in_time", 0)}
+DERIVED = {
+    "finished_late": lambda c: c.get("finished_with_deadline", 0) - c.get("finished_in_time", 0),
+    "aid_decided": lambda c: c.get("aid_approved", 0) + c.get("aid_refused", 0),
+}
 
 # Filled in by sources for other apps as they appear (quanke.reports.sources).
-INDICATORS: list[Indicator] = list(MATTER_INDICATORS) + OTHER_INDICATORS
+INDICATORS: list[Indicator] = list(MATTER_INDICATORS) + ASSISTANCE_INDICATORS + OTHER_INDICATORS
 
 
 def register(indicators: list[Indicator]) -> None:

@@ -233,6 +233,37 @@ def workers(unit: OrgUnit, period: Period) -> list[dict]:
     ]
 
 
+def assistance_programs(figures: Figures) -> list[dict] | None:
+    """The 社会救助（按项目）table: one row per programme and a total, from the per-programme counts.
+
+    None when the assistance source is absent (no such counts at all)."""
+    if "aid_applications" not in figures.counts:
+        return None
+    from quanke.assistance.models import PROGRAM_ITEMS
+    from quanke.registry.models import Program
+
+    labels = dict(Program.choices)
+    rows = []
+    for program in PROGRAM_ITEMS:
+        # 临时救助 is paid once: nobody is "in receipt" of it at the period's end.
+        one_off = program == Program.TEMPORARY
+        values = [
+            None
+            if one_off and code in MONTHLY_ONLY
+            else figures.counts.get(ind.program_key(code, program), 0)
+            for code, _h, _u in COLUMNS
+        ]
+        rows.append({"label": str(labels.get(program, program)), "values": values, "total": False})
+    rows.append(
+        {"label": "合计", "values": [figures.counts.get(code, 0) for code, _h, _u in COLUMNS], "total": True}
+    )
+    return rows
+
+
+COLUMNS = ind.ASSISTANCE_PROGRAM_COLUMNS
+MONTHLY_ONLY = {"aid_households", "aid_recipients", "aid_monthly_amount"}
+
+
 @dataclass
 class Dashboard:
     unit: OrgUnit
@@ -244,6 +275,8 @@ class Dashboard:
     breakdowns: Breakdowns
     workers: list[dict] | None
     breadcrumb: list[OrgUnit]
+    programs: list[dict] | None = None
+    own: Figures | None = None  # records kept by the unit itself (街道本级), when it has children and any
 
     def indicator_rows(self) -> list[dict]:
         return [self.total.row(i) for i in ind.INDICATORS if self.total.value(i) is not None or not i.live]
@@ -268,13 +301,31 @@ def dashboard(*, actor, unit: OrgUnit, period: Period, today: date) -> Dashboard
         breakdowns=breakdowns([c.pk for c in tree.communities], period),
         workers=workers(unit, period) if show_workers else None,
         breadcrumb=breadcrumb,
+        programs=assistance_programs(total),
+        own=own_figures(unit, current, previous) if tree.children else None,
+    )
+
+
+def own_figures(unit: OrgUnit, current: dict, previous: dict) -> Figures | None:
+    """The unit's own records (not its children's), when it has any: so the children rows add up to the total."""
+    counts = current.get(unit.pk, {})
+    if not any(counts.values()) and not any(previous.get(unit.pk, {}).values()):
+        return None
+    return Figures(
+        unit=unit,
+        label=f"{unit.name}本级",
+        counts=ind.complete(counts),
+        previous=ind.complete(previous.get(unit.pk, {})),
     )
 
 
 def summary_rows(*, actor, unit: OrgUnit, period: Period, today: date) -> list[tuple[str, Figures]]:
     """Rows of the county summary: for each street its communities then a subtotal, and a grand total.
 
-    Returns (kind, figures) with kind in "community", "subtotal", "total".
+    Records kept by a street or the county itself (a visit by street staff, an organisation registered at the
+    county) get their own "own" row (街道本级 / 区县本级), so that every subtotal is the sum of the rows above it.
+
+    Returns (kind, figures) with kind in "community", "own", "subtotal", "total".
     """
     permissions.require(permissions.can_view_unit_statistics(actor, unit))
     tree = unit_tree(unit)
@@ -282,12 +333,21 @@ def summary_rows(*, actor, unit: OrgUnit, period: Period, today: date) -> list[t
     rows: list[tuple[str, Figures]] = []
     if unit.level == UnitLevel.COMMUNITY:
         return [("total", unit_figures(tree, current, None, [unit])[0])]
+
+    def own(u: OrgUnit) -> None:
+        counts = current.get(u.pk, {})
+        if any(counts.values()):
+            rows.append(("own", Figures(unit=u, label=f"{u.name}本级", counts=ind.complete(counts))))
+
     streets = [unit] if unit.level == UnitLevel.STREET else tree.children
     for street in streets:
         for community in tree.children_of(street):
             rows.append(("community", unit_figures(tree, current, None, [community])[0]))
+        own(street)
         if unit.level == UnitLevel.COUNTY:
             rows.append(("subtotal", unit_figures(tree, current, None, [street])[0]))
+    if unit.level == UnitLevel.COUNTY:
+        own(unit)
     rows.append(("total", unit_figures(tree, current, None, [unit])[0]))
     return rows
 

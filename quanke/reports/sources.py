@@ -11,6 +11,7 @@ from datetime import date
 from django.db.models import Count, Q, Sum
 
 from quanke.matters.models import CLOCK_RUNNING, OPEN_STATUSES, Matter
+from quanke.reports import indicators as ind
 from quanke.reports.models import MatterCounts, MatterDayTotal
 from quanke.reports.periods import Period
 
@@ -218,6 +219,116 @@ class NetworkSource:
         return out
 
 
+class AssistanceSource:
+    """Social assistance (quanke.assistance, quanke.registry benefits): applications and decisions in the
+    period, recipients and monthly amounts at the period's end, proactive findings confirmed.
+
+    Every count is kept per programme (``aid_approved@dibao``) and as the total over programmes, so a unit's
+    figures and its by-programme table come from the same additive counts."""
+
+    name = "assistance"
+
+    def collect(self, unit_ids, period, today, *, live):
+        from quanke.assistance.models import (
+            PROGRAM_ITEMS,
+            ApplicationStep,
+            AssistanceApplication,
+            Finding,
+            FindingStatus,
+        )
+        from quanke.registry.models import Benefit, Program
+
+        out = _nested()
+        programs = list(PROGRAM_ITEMS)
+        monthly = [p for p in programs if p != Program.TEMPORARY]
+
+        def add(uid, code, program, value):
+            value = value or 0
+            out[uid][code] = out[uid].get(code, 0) + value
+            key = ind.program_key(code, program)
+            out[uid][key] = out[uid].get(key, 0) + value
+
+        accepted = Q(accepted_on__gte=period.start, accepted_on__lte=period.end)
+        decided = Q(decided_on__gte=period.start, decided_on__lte=period.end)
+        approved = decided & Q(step=ApplicationStep.APPROVED)
+        for r in (
+            AssistanceApplication.objects.filter(unit_id__in=unit_ids)
+            .filter(accepted | decided)
+            .values("unit_id", "program")
+            .annotate(
+                applications=Count("pk", filter=accepted),
+                proactive=Count("pk", filter=accepted & Q(finding__isnull=False)),
+                approved=Count("pk", filter=approved),
+                refused=Count("pk", filter=decided & Q(step=ApplicationStep.REFUSED)),
+                approved_amount=Sum("monthly_amount", filter=approved),
+            )
+            .order_by()
+        ):
+            uid, program = r["unit_id"], r["program"]
+            add(uid, "aid_applications", program, r["applications"])
+            add(uid, "aid_proactive", program, r["proactive"])
+            add(uid, "aid_approved", program, r["approved"])
+            add(uid, "aid_refused", program, r["refused"])
+            add(uid, "aid_approved_amount", program, r["approved_amount"])
+            if program == Program.TEMPORARY:
+                out[uid]["aid_temporary_amount"] = out[uid].get("aid_temporary_amount", 0) + (
+                    r["approved_amount"] or 0
+                )
+
+        # In force on the last day of the period, or today while the period is still running.
+        as_of = min(period.end, today)
+        for r in (
+            Benefit.objects.filter(resident__unit_id__in=unit_ids, program__in=monthly, start_date__lte=as_of)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=as_of))
+            .values("resident__unit_id", "program")
+            .annotate(
+                recipients=Count("resident_id", distinct=True),
+                households=Count("resident__household_id", distinct=True),
+                amount=Sum("monthly_amount"),
+            )
+            .order_by()
+        ):
+            uid, program = r["resident__unit_id"], r["program"]
+            add(uid, "aid_recipients", program, r["recipients"])
+            add(uid, "aid_households", program, r["households"])
+            add(uid, "aid_monthly_amount", program, r["amount"])
+
+        lo, hi = _period_range(period)
+        findings = Finding.objects.filter(unit_id__in=unit_ids)
+        for r in (
+            findings.filter(status=FindingStatus.CONFIRMED, decided_at__gte=lo, decided_at__lt=hi)
+            .values("unit_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            out[r["unit_id"]]["findings_confirmed"] = r["n"]
+        if live:
+            for r in (
+                findings.filter(status=FindingStatus.OPEN)
+                .values("unit_id")
+                .annotate(n=Count("pk"))
+                .order_by()
+            ):
+                out[r["unit_id"]]["findings_open_now"] = r["n"]
+        for uid in unit_ids:
+            for name in (
+                "aid_applications",
+                "aid_proactive",
+                "aid_approved",
+                "aid_refused",
+                "aid_approved_amount",
+                "aid_temporary_amount",
+                "aid_recipients",
+                "aid_households",
+                "aid_monthly_amount",
+                "findings_confirmed",
+            ):
+                out[uid].setdefault(name, 0)
+            if live:
+                out[uid].setdefault("findings_open_now", 0)
+        return out
+
+
 def _installed(app_label: str) -> bool:
     from django.apps import apps
 
@@ -229,6 +340,11 @@ def _installed(app_label: str) -> bool:
 
 
 SOURCES = [MatterSource()]
-for _source, _label in ((VisitSource(), "visits"), (CaseSource(), "casework"), (NetworkSource(), "network")):
+for _source, _label in (
+    (AssistanceSource(), "assistance"),
+    (VisitSource(), "visits"),
+    (CaseSource(), "casework"),
+    (NetworkSource(), "network"),
+):
     if _installed(_label):
         SOURCES.append(_source)

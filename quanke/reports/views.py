@@ -57,6 +57,7 @@ def dashboard(request, code=None):
             "overdue_now",
         )
     ]
+    own_values = [data.own.value(c) for c in child_cols] if data.own else None
     charts = {
         "trend": data.trend,
         "category": [
@@ -78,6 +79,18 @@ def dashboard(request, code=None):
             {"name": f.label, "value": f.counts.get("received", 0)} for f in data.breakdowns.by_item[:15]
         ][::-1],
     }
+    if data.programs:
+        at = {code: i for i, (code, _h, _u) in enumerate(ind.ASSISTANCE_PROGRAM_COLUMNS)}
+        charts["programs"] = [
+            {
+                "name": r["label"],
+                "applications": r["values"][at["aid_applications"]],
+                "approved": r["values"][at["aid_approved"]],
+                "refused": r["values"][at["aid_refused"]],
+            }
+            for r in data.programs
+            if not r["total"]
+        ]
     return render(
         request,
         "reports/dashboard.html",
@@ -88,9 +101,11 @@ def dashboard(request, code=None):
             "breakdown_cols": breakdown_cols,
             "child_cols": child_cols,
             "children_rows": [(f, [f.value(c) for c in child_cols]) for f in data.children],
+            "own_row": own_values if any(own_values or ()) else None,
             "category_rows": [(f, [f.value(c) for c in breakdown_cols]) for f in data.breakdowns.by_category],
             "channel_rows": [(f, [f.value(c) for c in breakdown_cols]) for f in data.breakdowns.by_channel],
             "item_rows": [(f, [f.value(c) for c in breakdown_cols]) for f in data.breakdowns.by_item],
+            "program_cols": ind.ASSISTANCE_PROGRAM_COLUMNS,
             "charts": charts,
             "period": period,
             "period_error": period_error,

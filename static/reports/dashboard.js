@@ -35,6 +35,13 @@
           series: [["on_spot", "当场办结"], ["routed", "流转办理"]].map(function (s) {
             return { name: s[1], type: "bar", stack: "all", data: rows.map(function (r) { return r[s[0]]; }) }; }) });
       },
+      programs: function (rows) {
+        return Object.assign({}, base, { legend: { top: 0 }, tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
+          xAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { interval: 0, rotate: 30 } },
+          yAxis: { type: "value", minInterval: 1 },
+          series: [["applications", "申请受理"], ["approved", "审核确认"], ["refused", "不予批准"]].map(function (s) {
+            return { name: s[1], type: "bar", data: rows.map(function (r) { return r[s[0]]; }) }; }) });
+      },
       items: function (rows) {
         return Object.assign({}, base, { tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
           xAxis: { type: "value", minInterval: 1 }, yAxis: { type: "category", data: rows.map(function (r) { return r.name; }),

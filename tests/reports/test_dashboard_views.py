@@ -107,9 +107,10 @@ def test_dashboard_query_count_is_bounded(client, cast, hand, django_assert_max_
     from quanke.core.models import OrgUnit
 
     client.force_login(cast.admin)
-    with django_assert_max_num_queries(32):
-        assert client.get(url(cast.county)).status_code == 200
+    # Per period: matters 1, assistance 3, visits 2, casework 1, network 5; live figures add a few more.
     with django_assert_max_num_queries(36):
+        assert client.get(url(cast.county)).status_code == 200
+    with django_assert_max_num_queries(42):
         assert client.get(url(cast.community_a)).status_code == 200
     with CaptureQueriesContext(connection) as before:
         client.get(url(cast.county))

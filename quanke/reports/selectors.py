@@ -13,7 +13,7 @@ from django.http import Http404
 from quanke.catalog.models import Item
 from quanke.core import permissions
 from quanke.core.models import OrgUnit, UnitLevel, User
-from quanke.matters.models import Channel, Matter, Status
+from quanke.matters.models import Channel, Kind, Matter, Status
 from quanke.reports import indicators as ind
 from quanke.reports.models import MatterDailyStat, MatterDayTotal
 from quanke.reports.periods import Period
@@ -352,16 +352,44 @@ def summary_rows(*, actor, unit: OrgUnit, period: Period, today: date) -> list[t
     return rows
 
 
-def matters_behind(*, actor, unit: OrgUnit, period: Period, before=None, limit: int = 51) -> list:
-    """Matters accepted in the period at communities under `unit`, newest first, after the keyset `before`."""
+# The acceptance-side figures a user can check against the list: the same conditions as the roll-up.
+LIST_FIGURES = {
+    "received": Q(),
+    "on_spot": Q(status=Status.ON_SPOT),
+    "routed": Q(routed_at__isnull=False),
+    "refused": Q(status=Status.REFUSED),
+    "consultations": Q(kind=Kind.CONSULTATION),
+}
+
+
+def _matters_in(actor, unit: OrgUnit, period: Period):
     permissions.require(permissions.can_list_statistics_matters(actor, unit))
-    qs = (
+    return (
         Matter.objects.filter(permissions.matter_scope(actor))
         .filter(permissions.subtree(unit, "unit"))
         .filter(
             accepted_at__gte=day_start(period.start),
             accepted_at__lt=day_start(period.end + timedelta(days=1)),
         )
+    )
+
+
+def matters_behind_totals(*, actor, unit: OrgUnit, period: Period) -> dict[str, int]:
+    """How many matters each list figure holds: one grouped COUNT over the period's slice (first page only),
+    so that a user can hold the list against the report."""
+    return _matters_in(actor, unit, period).aggregate(
+        **{code: Count("pk", filter=cond) for code, cond in LIST_FIGURES.items()}
+    )
+
+
+def matters_behind(
+    *, actor, unit: OrgUnit, period: Period, before=None, limit: int = 51, figure: str = "received"
+) -> list:
+    """Matters accepted in the period at communities under `unit`, newest first, after the keyset `before`;
+    `figure` narrows them to those counted in one acceptance-side figure (当场办结, 流转办理 …)."""
+    qs = (
+        _matters_in(actor, unit, period)
+        .filter(LIST_FIGURES.get(figure, Q()))
         .select_related("item", "unit", "assigned_to")
         .order_by("-accepted_at", "-id")
     )

@@ -205,11 +205,19 @@ def matter_list(request, code):
             before = (datetime.fromisoformat(stamp), int(pk))
         except ValueError:
             before = None
+    figure = request.GET.get("figure", "received")
+    if figure not in selectors.LIST_FIGURES:
+        figure = "received"
     rows = selectors.matters_behind(
-        actor=request.user, unit=unit, period=period, before=before, limit=MATTER_PAGE_SIZE + 1
+        actor=request.user, unit=unit, period=period, before=before, limit=MATTER_PAGE_SIZE + 1, figure=figure
     )
     has_next, rows = len(rows) > MATTER_PAGE_SIZE, rows[:MATTER_PAGE_SIZE]
     next_key = f"{rows[-1].accepted_at.isoformat()},{rows[-1].pk}" if has_next else ""
+    codes = ind.by_code()
+    # Counted once, on the first page; later pages only walk the keyset.
+    totals = (
+        selectors.matters_behind_totals(actor=request.user, unit=unit, period=period) if not before else None
+    )
     return render(
         request,
         "reports/matter_list.html",
@@ -219,6 +227,13 @@ def matter_list(request, code):
             "rows": rows,
             "next_key": next_key,
             "period_query": _period_query(period),
+            "figure": figure,
+            "figure_name": codes[figure].name,
+            "figures": [
+                (code, codes[code].name, (totals or {}).get(code)) for code in selectors.LIST_FIGURES
+            ],
+            "totals": totals,
+            "figure_total": (totals or {}).get(figure),
             "first_page": before is None,
             "day_after": period.end + timedelta(days=1),
         },

@@ -154,3 +154,36 @@ def test_matter_list_keyset_pagination(client, cast, hand, django_assert_max_num
         page_url = f"{base}&before={quote(key)}" if key else None
         assert len(seen) <= 9
     assert len(seen) == len(set(seen)) == 9  # the received figure for community A in March
+
+
+def test_matter_list_totals_and_figure_filters_match_the_report(client, cast, hand):
+    """The list a user holds against the report: each acceptance-side figure, counted and listed."""
+    client.force_login(cast.head_a)
+    base = reverse("reports:matter_list", args=[cast.community_a.code]) + MARCH
+    response = client.get(base)
+    assert response.context["totals"] == {
+        "received": 9,
+        "on_spot": 3,
+        "routed": 4,
+        "refused": 1,
+        "consultations": 1,
+    }
+    assert "本清单（受理办件）共 9 件" in response.content.decode()
+    on_spot = client.get(base + "&figure=on_spot")
+    assert len(on_spot.context["rows"]) == 3
+    assert {m.status for m in on_spot.context["rows"]} == {"on_spot"}
+    routed = client.get(base + "&figure=routed").context["rows"]
+    assert len(routed) == 4 and all(m.routed_at for m in routed)
+    # An unknown figure falls back to every received matter rather than failing
+    assert len(client.get(base + "&figure=nonsense").context["rows"]) == 9
+
+
+def test_figures_are_formatted_for_reading():
+    from decimal import Decimal
+
+    from quanke.reports.templatetags.reports_tags import fig, signed
+
+    assert fig(Decimal("1146.50")) == "1,146.50"  # money keeps its cents
+    assert fig(Decimal("67.2")) == "67.2" and fig(Decimal("100.0")) == "100"
+    assert fig(12345) == "12,345" and fig(None) == "—"
+    assert signed(Decimal("-3.5")) == "−3.5" and signed(4) == "+4"

@@ -10,6 +10,8 @@ def fig(value):
     """A figure for display: thousands separators, '—' when there is none."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, Decimal) and value.as_tuple().exponent == -2:
+        return f"{value:,.2f}"  # money keeps its cents: 1,146.50
     if isinstance(value, Decimal | float):
         return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
     if isinstance(value, int):

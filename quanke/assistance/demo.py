@@ -89,6 +89,60 @@ def _applications(ctx) -> None:
                     decided_on=accepted + timedelta(days=4),
                     at=_at(accepted + timedelta(days=4), 16),
                 )
+    _temporary(ctx)
     ctx.say(
         f"救助申请：{AssistanceApplication.objects.count()} 件，分处受理、调查、公示、确认、不予批准各环节。"
     )
+
+
+# 临时救助 at every station over the last three months (seed 003: households helped through a hard patch):
+# (community's desk user, street handler, [(days ago accepted, amount or None for a refusal)]).
+TEMPORARY_PLAN = [
+    ("qiantai_a1", "jiedao_gn", [(85, 1500), (52, 2000), (30, 800), (12, None)]),
+    ("qiantai_b1", "jiedao_gn", [(70, 1200), (41, 3000), (8, 1000)]),
+    ("qiantai_c1", "jiedao_qb", [(77, 2500), (45, 600), (20, None), (5, 1800)]),
+    ("qiantai_d1", "jiedao_qb", [(60, 2000), (33, 1500)]),
+]
+
+
+def _temporary(ctx) -> None:
+    from quanke.registry.models import Resident
+
+    for desk_name, handler_name, plans in TEMPORARY_PLAN:
+        desk, handler = ctx.users[desk_name], ctx.users[handler_name]
+        people = Resident.objects.filter(unit=desk.unit).order_by("id")[100 : 100 + len(plans)]
+        for resident, (ago, amount) in zip(people, plans, strict=False):
+            accepted = ctx.today - timedelta(days=ago)
+            app = services.application_open(
+                actor=desk,
+                resident=resident,
+                program="temporary",
+                request_text="家中突发重病，医疗费用支出较大，生活出现困难",
+                at=_at(accepted),
+            )
+            day = accepted + timedelta(days=2)
+            app = services.application_investigate(
+                actor=handler,
+                application=app,
+                investigated_on=day,
+                investigators="街道社会救助专干",
+                record="入户核实医疗票据和家庭收支情况。",
+                at=_at(day, 15),
+            )
+            decided = accepted + timedelta(days=4)
+            if amount is None:
+                services.application_refuse(
+                    actor=handler,
+                    application=app,
+                    reasons="医疗费用已由医疗保险和大病保险报销，家庭基本生活未陷入困境。",
+                    decided_on=decided,
+                    at=_at(decided, 16),
+                )
+            else:
+                services.application_approve(
+                    actor=handler,
+                    application=app,
+                    decided_on=decided,
+                    monthly_amount=amount,
+                    at=_at(decided, 16),
+                )

@@ -395,6 +395,9 @@ def application_approve(
             payees = list(zip(members, amounts, strict=True))
         else:
             payees = [(app.resident, app.monthly_amount)]
+        # 临时救助 is paid once, in the payment month; the others run until a review ends them.
+        once = app.program == Program.TEMPORARY
+        end = (app.payment_from + timedelta(days=32)).replace(day=1) - timedelta(days=1) if once else None
         for payee, amount in payees:
             registry_services.benefit_start(
                 actor=actor,
@@ -402,8 +405,10 @@ def application_approve(
                 program=app.program,
                 start_date=app.payment_from,
                 monthly_amount=amount,
+                end_date=end,
             )
-        message = _("审核确认：%(p)s，每月 %(a)s 元，自 %(d)s 起发放。") % {
+        text = _("审核确认：%(p)s %(a)s 元，于 %(d)s 一次性发放。") if once else None
+        message = (text or _("审核确认：%(p)s，每月 %(a)s 元，自 %(d)s 起发放。")) % {
             "p": app.get_program_display(),
             "a": app.monthly_amount,
             "d": app.payment_from.strftime("%Y-%m"),

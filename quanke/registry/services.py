@@ -128,20 +128,27 @@ def resident_update(*, actor, resident: Resident, tags: list[Tag] | None = None,
     return resident
 
 
-def benefit_start(*, actor, resident: Resident, program: str, start_date, monthly_amount) -> Benefit:
-    """Record that a resident receives a benefit from a date (decided elsewhere, e.g. an assistance approval)."""
+def benefit_start(
+    *, actor, resident: Resident, program: str, start_date, monthly_amount, end_date=None
+) -> Benefit:
+    """Record that a resident receives a benefit from a date (decided elsewhere, e.g. an assistance approval);
+    `end_date` for a payment known to stop, such as a one-off 临时救助."""
     permissions.require(
         permissions.can_record_benefits(actor) and permissions.unit_in_scope(actor, resident.unit)
     )
     with transaction.atomic():
         benefit = Benefit.objects.create(
-            resident=resident, program=program, start_date=start_date, monthly_amount=monthly_amount
+            resident=resident,
+            program=program,
+            start_date=start_date,
+            end_date=end_date,
+            monthly_amount=monthly_amount,
         )
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             obj=benefit,
             unit=resident.unit,
-            changes=snapshot(benefit, ["program", "start_date", "monthly_amount"]),
+            changes=snapshot(benefit, ["program", "start_date", "end_date", "monthly_amount"]),
         )
     return benefit

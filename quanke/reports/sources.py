@@ -7,6 +7,7 @@ query (or a few), never a query per unit. Street and county figures are sums of 
 
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
@@ -14,6 +15,8 @@ from quanke.matters.models import CLOCK_RUNNING, OPEN_STATUSES, Matter
 from quanke.reports import indicators as ind
 from quanke.reports.models import MatterCounts, MatterDayTotal
 from quanke.reports.periods import Period
+
+CENT = Decimal("0.01")
 
 
 def _nested():
@@ -243,6 +246,8 @@ class AssistanceSource:
         monthly = [p for p in programs if p != Program.TEMPORARY]
 
         def add(uid, code, program, value):
+            if isinstance(value, Decimal):
+                value = value.quantize(CENT)  # SQLite returns sums with any exponent
             value = value or 0
             out[uid][code] = out[uid].get(code, 0) + value
             key = ind.program_key(code, program)
@@ -271,9 +276,7 @@ class AssistanceSource:
             add(uid, "aid_refused", program, r["refused"])
             add(uid, "aid_approved_amount", program, r["approved_amount"])
             if program == Program.TEMPORARY:
-                out[uid]["aid_temporary_amount"] = out[uid].get("aid_temporary_amount", 0) + (
-                    r["approved_amount"] or 0
-                )
+                out[uid]["aid_temporary_amount"] = out[uid][ind.program_key("aid_approved_amount", program)]
 
         # In force on the last day of the period, or today while the period is still running.
         as_of = min(period.end, today)

@@ -135,6 +135,12 @@ def test_programmes_without_publicity_go_straight_to_confirmation(cast, poor):
     )
     assert app.step == "approved"
     assert list(Benefit.objects.values_list("resident", "program")) == [(poor.pk, "temporary")]
+    # 临时救助 is paid once: the benefit ends with its payment month and is then no longer current
+    once = Benefit.objects.get()
+    month_end = (app.payment_from + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    assert once.start_date == app.payment_from and once.end_date == month_end
+    app.matter.refresh_from_db()
+    assert "一次性发放" in app.matter.result_note and "每月" not in app.matter.result_note
 
 
 def test_confirming_a_finding_can_open_the_application(cast, poor):

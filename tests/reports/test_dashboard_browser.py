@@ -34,8 +34,10 @@ def test_county_dashboard_draws_charts_on_phone_and_projector(live_server, migra
             errors = []
             page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
             page.goto(f"{live_server.url}/reports/?period=month&anchor=2026-03-01")
-            page.wait_for_function("document.querySelectorAll('.chart canvas').length >= 4")
+            page.wait_for_function("document.querySelectorAll('.chart canvas').length >= 5")
             assert not errors
+            assert page.locator("#chart-programs canvas").count() == 1
+            assert page.locator("#table-programs tr.total").inner_text().startswith("合计")
             assert page.locator("text=下级单位排名").is_visible()
             # Nothing is wider than the screen on a phone (tables scroll inside their wrappers).
             width = page.evaluate("document.documentElement.scrollWidth")

@@ -192,6 +192,9 @@ def application_open(
     request_text: str = "",
     finding: Finding | None = None,
     at=None,
+    applicant_phone: str = "",
+    received_material_ids=(),
+    note: str = "",
 ) -> AssistanceApplication:
     """Accept an application at the desk: a matter under the programme's catalog item, routed at once to the
     office that investigates (street or county), and the application at its first legal step."""
@@ -214,6 +217,9 @@ def application_open(
             channel=channel,
             request_text=request_text or str(Program(program).label),
             at=at,
+            applicant_phone=applicant_phone,
+            received_material_ids=received_material_ids,
+            note=note,
         )
         application = AssistanceApplication.objects.create(
             matter=matter,

@@ -362,11 +362,28 @@ def matter_claim(*, actor, matter: Matter, at=None) -> Matter:
         )
 
 
+def open_assistance_application(m: Matter):
+    """The assistance application still in procedure behind this matter, if any. Its decision (审核确认 or
+    不予批准) belongs to quanke.assistance, which closes the matter itself once the application is decided."""
+    from quanke.assistance.models import OPEN_STEPS, AssistanceApplication
+
+    return AssistanceApplication.objects.filter(matter=m, step__in=OPEN_STEPS).first()
+
+
+def _refuse_bypassing_assistance(m: Matter) -> None:
+    if open_assistance_application(m) is not None:
+        raise TransitionRefused(
+            _("办件 %(code)s 是社会救助申请，须在“救助申请”页按入户调查、公示、审核确认的法定环节办理。")
+            % {"code": m.tracking_code}
+        )
+
+
 def matter_complete(*, actor, matter: Matter, note: str = "", at=None) -> Matter:
     at = _now(at)
     with transaction.atomic():
         m = _lock(matter, actor)
         _refuse_move(m, Status.FINISHED)
+        _refuse_bypassing_assistance(m)
         if m.status != Status.IN_PROGRESS:
             raise TransitionRefused(_("请先认领再办结。"))
         permissions.require(permissions.can_handle_matter(actor, m))
@@ -530,6 +547,7 @@ def matter_refuse(*, actor, matter: Matter, reason: str, at=None) -> Matter:
     with transaction.atomic():
         m = _lock(matter, actor)
         _refuse_move(m, Status.REFUSED)
+        _refuse_bypassing_assistance(m)
         permissions.require(_may_act_now(actor, m))
         reason = _require_note(reason, _("不予受理须写明理由。"))
         from_status = m.status
@@ -639,4 +657,7 @@ def available_actions(actor, m: Matter) -> list[str]:
         acts.append(Action.REFUSE)
     if m.is_open and (desk or handler):
         acts.append(Action.WITHDRAW)
+    decisions = (Action.COMPLETE, Action.REFUSE)
+    if any(a in acts for a in decisions) and open_assistance_application(m) is not None:
+        acts = [a for a in acts if a not in decisions]
     return acts

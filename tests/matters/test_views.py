@@ -89,7 +89,7 @@ def test_desk_route_to_street_and_street_handler_completes(client, cast):
         reverse("matters:desk"),
         {
             "resident": r.pk,
-            "item": "SA-DIBAO",
+            "item": "SA-DIBAO-CHANGE",
             "channel": "window",
             "kind": "application",
             "then": "route",
@@ -235,3 +235,61 @@ def test_checklist_partial_resolves_conditions(client, cast):
     ).content.decode()
     assert "残疾人证" in body and 'data-default-then="route"' in body
     assert item("SA-DIBAO").materials.filter(name="残疾人证").exists()
+
+
+def test_desk_assistance_application_opens_the_procedure_and_cannot_be_closed_around_it(client, cast):
+    """A 低保 application accepted at the generic desk is an assistance application: its decision belongs to the
+    legal procedure, so the matter's own 办结 / 不予受理 are refused and nothing changes."""
+    from quanke.assistance.models import AssistanceApplication
+
+    r = make_resident(cast.community_a, "张三丰")
+    login(client, cast.desk_a)
+    response = client.post(
+        reverse("matters:desk"),
+        {
+            "resident": r.pk,
+            "item": "SA-DIBAO",
+            "channel": "window",
+            "kind": "application",
+            "then": "route",
+            "applicant_phone": "13800000000",
+            "request_text": "老两口收入低",
+        },
+    )
+    m = Matter.objects.get()
+    assert response.status_code == 302
+    app = AssistanceApplication.objects.get()
+    assert (app.matter, app.program, app.step, app.resident) == (m, "dibao", "accepted", r)
+    assert (m.status, m.handling_unit, m.applicant_phone) == ("routed", cast.street_1, "13800000000")
+    client.logout()
+    login(client, cast.street_handler)
+    page = client.get(reverse("matters:detail", args=[m.tracking_code])).content.decode()
+    assert "打开救助申请" in page
+    client.post(reverse("matters:act", args=[m.tracking_code, "claim"]))
+    m.refresh_from_db()
+    assert m.status == "in_progress"
+    assert "complete" not in services.available_actions(cast.street_handler, m)
+    events = MatterEvent.objects.filter(matter=m).count()
+    client.post(reverse("matters:act", args=[m.tracking_code, "complete"]), {"note": "审核通过"})
+    client.post(reverse("matters:act", args=[m.tracking_code, "refuse"]), {"note": "不符合"})
+    m.refresh_from_db()
+    app.refresh_from_db()
+    assert (m.status, m.closed_at, app.step) == ("in_progress", None, "accepted")
+    assert MatterEvent.objects.filter(matter=m).count() == events
+
+
+def test_desk_refuses_an_anonymous_assistance_application_and_keeps_nothing(client, cast):
+    login(client, cast.desk_a)
+    response = client.post(
+        reverse("matters:desk"),
+        {
+            "anonymous": "on",
+            "applicant_name": "王女士",
+            "item": "SA-TEMP",
+            "channel": "window",
+            "kind": "application",
+            "then": "route",
+        },
+    )
+    assert response.status_code == 200 and "不能匿名受理" in response.content.decode()
+    assert not Matter.objects.exists()

@@ -199,8 +199,8 @@ def county_summary(*, actor, unit, period: Period, today: date, progress=lambda 
         if kind == "community":
             parent = f.unit.parent.name if f.unit.parent_id else ""
             label, level = f.unit.name, parent
-        elif kind == "own":
-            label, level = f.label, "本级"
+        elif kind == "own":  # records the street (or the county) keeps itself
+            label, level = f.label, f.unit.name if f.unit.parent_id else ""
         elif kind == "subtotal":
             label, level = f"{f.unit.name} 小计", "街道小计"
         else:

@@ -260,3 +260,20 @@ def test_api_gives_the_programme_table_to_the_county_viewer(client, cast, aid):
     programs = {p["program"]: p["values"] for p in body["programs"]}
     assert programs["低保"]["aid_recipients"] == 3.0 and programs["临时救助"]["aid_recipients"] is None
     assert "王建国" not in response.content.decode()
+
+
+def test_county_summary_workbook_shows_the_street_own_row(cast, aid):
+    vol = Volunteer.objects.create(unit=cast.street_1, name="志愿者乙", registered_on=date(2025, 1, 1))
+    ServiceRecord.objects.create(volunteer=vol, unit=cast.street_1, served_on=date(2026, 3, 9), hours=3)
+    wb = exports.county_summary(actor=cast.county_viewer, unit=cast.county, period=MARCH, today=TODAY)
+    rows = [list(r) for r in wb["区县汇总表"].iter_rows(values_only=True)]
+    header = next(r for r in rows if r[0] == "单位")
+    body = rows[rows.index(header) + 1 :]
+    labels = [r[0] for r in body if r[0]]
+    street = cast.street_1.name
+    assert labels.index(f"{street}本级") == labels.index(f"{street} 小计") - 1
+    own = next(r for r in body if r[0] == f"{street}本级")
+    assert own[1] == street and own[header.index("志愿服务人次(人次)")] == 1
+    assert own[header.index("救助申请受理(件)")] == 0
+    total = next(r for r in body if r[0] == "合计")
+    assert total[header.index("在享人次（期末）(人次)")] == 6

@@ -214,9 +214,13 @@ def matter_list(request, code):
     has_next, rows = len(rows) > MATTER_PAGE_SIZE, rows[:MATTER_PAGE_SIZE]
     next_key = f"{rows[-1].accepted_at.isoformat()},{rows[-1].pk}" if has_next else ""
     codes = ind.by_code()
-    # Counted once, on the first page; later pages only walk the keyset.
+    # Counted once, on the first page, and only over a bounded slice (one station, or at most a quarter);
+    # later pages only walk the keyset.
+    countable = unit.level == UnitLevel.COMMUNITY or period.days <= 92
     totals = (
-        selectors.matters_behind_totals(actor=request.user, unit=unit, period=period) if not before else None
+        selectors.matters_behind_totals(actor=request.user, unit=unit, period=period)
+        if countable and not before
+        else None
     )
     return render(
         request,

@@ -187,3 +187,14 @@ def test_figures_are_formatted_for_reading():
     assert fig(Decimal("67.2")) == "67.2" and fig(Decimal("100.0")) == "100"
     assert fig(12345) == "12,345" and fig(None) == "—"
     assert signed(Decimal("-3.5")) == "−3.5" and signed(4) == "+4"
+
+
+def test_matter_list_counts_only_bounded_slices(client, cast, hand):
+    """A county-wide list over a year is walked page by page without counting; a station's is counted."""
+    client.force_login(cast.admin)
+    year = "?period=year&anchor=2026-01-01"
+    county = client.get(reverse("reports:matter_list", args=[cast.county.code]) + year)
+    assert county.status_code == 200 and county.context["totals"] is None
+    assert len(county.context["rows"]) == 14  # every matter of the hand-built year is still listed
+    station = client.get(reverse("reports:matter_list", args=[cast.community_a.code]) + year)
+    assert station.context["totals"]["received"] == 11

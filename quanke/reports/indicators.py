@@ -349,11 +349,26 @@ ASSISTANCE_INDICATORS = [
         key=True,
     ),
     Indicator(
+        "aid_households",
+        "在享户次（期末）",
+        "户次",
+        G_ASSISTANCE,
+        f"{AS_OF}有成员正在享受按月救助或补贴的家庭户数，按项目分别计（一户同时享受低保和高龄津贴计两户次）；"
+        "不含临时救助。",
+    ),
+    Indicator(
         "aid_monthly_amount",
         "月发放金额（期末）",
         "元",
         G_ASSISTANCE,
         f"{AS_OF}正在享受的按月救助、补贴的月金额之和（即当月应发放资金），口径同“在享人次”。",
+    ),
+    Indicator(
+        "aid_approved_amount",
+        "新批救助金额",
+        "元",
+        G_ASSISTANCE,
+        "审核确认日期在统计期内的申请所批准的金额之和：按月项目为批准的月金额，临时救助为一次性金额。",
     ),
     Indicator(
         "aid_temporary_amount",

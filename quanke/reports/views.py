@@ -105,7 +105,10 @@ def dashboard(request, code=None):
             "category_rows": [(f, [f.value(c) for c in breakdown_cols]) for f in data.breakdowns.by_category],
             "channel_rows": [(f, [f.value(c) for c in breakdown_cols]) for f in data.breakdowns.by_channel],
             "item_rows": [(f, [f.value(c) for c in breakdown_cols]) for f in data.breakdowns.by_item],
-            "program_cols": ind.ASSISTANCE_PROGRAM_COLUMNS,
+            "program_cols": [
+                (heading, unit, codes[code].definition)
+                for code, heading, unit in ind.ASSISTANCE_PROGRAM_COLUMNS
+            ],
             "charts": charts,
             "period": period,
             "period_error": period_error,

@@ -277,3 +277,14 @@ def test_county_summary_workbook_shows_the_street_own_row(cast, aid):
     assert own[header.index("救助申请受理(件)")] == 0
     total = next(r for r in body if r[0] == "合计")
     assert total[header.index("在享人次（期末）(人次)")] == 6
+
+
+def test_programme_table_on_the_dashboard_has_definitions_and_no_names(client, cast, aid):
+    from django.urls import reverse
+
+    client.force_login(cast.county_viewer)
+    html = client.get(reverse("reports:dashboard") + "?period=month&anchor=2026-03-01").content.decode()
+    assert 'id="table-programs"' in html
+    assert f'title="{ind.by_code()["aid_households"].definition}"' in html
+    for name in ("王建国", "李桂兰", "陈老伯", "赵边缘"):
+        assert name not in html

@@ -110,5 +110,5 @@ def test_every_indicator_has_a_definition_name_and_unit():
         assert (
             i.name
             and i.definition
-            and i.unit in {"件", "人次", "元", "%", "天", "次", "人", "户", "个", "场", "小时", "条"}
+            and i.unit in {"件", "人次", "元", "%", "天", "次", "人", "户", "个", "场", "小时", "条", "户次"}
         )

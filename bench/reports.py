@@ -675,7 +675,8 @@ def load_sources(months: int):
         )
         cur.execute("DROP TABLE bench_staff")
     with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+        # A live database has been vacuumed by autovacuum long since; index-only scans need the visibility map.
+        cur.execute("VACUUM ANALYZE")
     say(
         f"other sources loaded in {time.perf_counter() - t0:.0f}s: {visits:,} visits, {tags:,} resident tags, "
         f"{cases:,} cases, {volunteers:,} volunteers, {records:,} service records, {activities:,} activities, "
@@ -818,7 +819,8 @@ def main():
         from django.db import connection
 
         with connection.cursor() as cur:
-            cur.execute("ANALYZE")
+            cur.execute("VACUUM ANALYZE reports_matterdailystat")
+            cur.execute("VACUUM ANALYZE reports_matterdaytotal")
     else:
         say(f"reusing database {args.db}; applying any new migrations")
         call_command("migrate", verbosity=0)

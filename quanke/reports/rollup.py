@@ -49,7 +49,7 @@ def _local_day(column: str) -> tuple[str, list]:
 
 
 def _fill_ordinals(cursor, first: date, last: date) -> None:
-    """(Re)create the temporary day → working-day-ordinal table for [first, last]."""
+    """Fill the temporary day → working-day-ordinal table for [first, last]."""
     calendar = workdays.calendar()
     rows, ordinal, day = [], 0, first
     while day <= last:
@@ -57,8 +57,12 @@ def _fill_ordinals(cursor, first: date, last: date) -> None:
             ordinal += 1
         rows.append((connection.ops.adapt_datefield_value(day), ordinal))
         day += timedelta(days=1)
-    cursor.execute(f"DROP TABLE IF EXISTS {ORDINALS}")
-    cursor.execute(f"CREATE TEMPORARY TABLE {ORDINALS} (day date PRIMARY KEY, n integer NOT NULL)")
+    # Created once per database session and emptied on each use: creating and dropping it on every per-matter
+    # refresh would churn PostgreSQL's system catalogs.
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {ORDINALS} (day date PRIMARY KEY, n integer NOT NULL)"
+    )
+    cursor.execute(f"DELETE FROM {ORDINALS}")
     for i in range(0, len(rows), 400):  # 800 parameters: under SQLite's oldest limit
         chunk = rows[i : i + 400]
         cursor.execute(
@@ -155,7 +159,6 @@ def _insert_rows(cursor, *, start: date, end: date, unit_ids) -> int:
     ]
     cursor.execute(sql, params)
     written = cursor.rowcount
-    cursor.execute(f"DROP TABLE {ORDINALS}")
 
     totals_sql, totals_params = _in("unit_id", unit_ids)
     cursor.execute(

@@ -30,7 +30,7 @@ from quanke.matters.models import Kind, Matter, Status
 from quanke.reports.models import MatterCounts, MatterDailyStat, MatterDayTotal
 
 FIELDS = MatterCounts.COUNT_FIELDS
-CLOSED_COUNTED = (Status.ON_SPOT, Status.FINISHED)
+CLOSED_COUNTED = (str(Status.ON_SPOT), str(Status.FINISHED))  # closed-side counts: on the spot or finished
 ORDINALS = "reports_tmp_workday_ordinal"
 # The SELECT below lists the acceptance-day counts first, then the closing-day ones, in this order.
 RECEIVED_FIELDS, CLOSED_FIELDS = FIELDS[:5], FIELDS[5:]
@@ -151,8 +151,7 @@ def _insert_rows(cursor, *, start: date, end: date, unit_ids) -> int:
         finished,
         *acc_params,
         *closed_params,
-        on_spot,
-        finished,
+        *CLOSED_COUNTED,
         lo,
         hi,
         *units_params,

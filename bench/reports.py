@@ -6,8 +6,15 @@
 
 It creates (or reuses) its own database, migrates, loads units, staff, households, residents and matters with
 COPY over ~24 months (weekday-heavy, Zipf-distributed items, realistic on-spot / routed shares, deadlines on the
-official working-day calendar), runs refresh_stats, then times the optimised paths beside naive per-unit ORM
-queries and prints: what | optimised ms | naive ms | ratio | goal. Never part of the test run.
+official working-day calendar), runs refresh_stats, loads modest tables for the other sources the dashboards read
+(visits, casework, volunteers, activities, ledger, assistance applications, benefits, findings; also on --reuse
+when they are empty), then times the optimised paths beside naive per-unit ORM queries and prints:
+what | optimised ms | naive ms | ratio | goal. Never part of the test run.
+
+The naive station path (quanke.reports.naive.station_report) computes every figure the station report and
+dashboard show; tests/reports/test_naive_station.py checks that it gets the same answers. The naive county and
+summary paths compute the matter counts only (less than the optimised paths show), so their ratios are
+conservative.
 """
 
 import argparse

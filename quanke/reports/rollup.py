@@ -179,16 +179,24 @@ def _delete(*, start: date, end: date, unit_ids=None) -> None:
     stale_totals._raw_delete(stale_totals.db)
 
 
+def _lock_communities(unit_ids) -> None:
+    units = OrgUnit.objects.filter(level=UnitLevel.COMMUNITY)
+    if unit_ids is not None:
+        units = units.filter(pk__in=list(unit_ids))
+    list(units.select_for_update().values_list("pk", flat=True))
+
+
+def _rebuild(*, start: date, end: date, unit_ids) -> int:
+    _delete(start=start, end=end, unit_ids=unit_ids)
+    with connection.cursor() as cursor:
+        return _insert_rows(cursor, start=start, end=end, unit_ids=unit_ids)
+
+
 def refresh_range(*, start: date, end: date, unit_ids=None) -> int:
     """Rebuild [start, end] for the given communities (default all) in one transaction; returns rows written."""
     with transaction.atomic():
-        units = OrgUnit.objects.filter(level=UnitLevel.COMMUNITY)
-        if unit_ids is not None:
-            units = units.filter(pk__in=list(unit_ids))
-        list(units.select_for_update().values_list("pk", flat=True))
-        _delete(start=start, end=end, unit_ids=unit_ids)
-        with connection.cursor() as cursor:
-            return _insert_rows(cursor, start=start, end=end, unit_ids=unit_ids)
+        _lock_communities(unit_ids)
+        return _rebuild(start=start, end=end, unit_ids=unit_ids)
 
 
 def first_day() -> date | None:
@@ -231,8 +239,11 @@ def matter_days(matter) -> set[date]:
 
 
 def refresh_matter_days(unit_id: int, days: set[date]) -> None:
-    for day in sorted(days):
-        refresh_range(start=day, end=day, unit_ids=[unit_id])
+    """Rebuild a few days of one community (a matter's acceptance and closing days) in one transaction."""
+    with transaction.atomic():
+        _lock_communities([unit_id])
+        for day in sorted(days):
+            _rebuild(start=day, end=day, unit_ids=[unit_id])
 
 
 def schedule_refresh(matter) -> None:

@@ -6,8 +6,15 @@
 
 It creates (or reuses) its own database, migrates, loads units, staff, households, residents and matters with
 COPY over ~24 months (weekday-heavy, Zipf-distributed items, realistic on-spot / routed shares, deadlines on the
-official working-day calendar), runs refresh_stats, then times the optimised paths beside naive per-unit ORM
-queries and prints: what | optimised ms | naive ms | ratio | goal. Never part of the test run.
+official working-day calendar), runs refresh_stats, loads modest tables for the other sources the dashboards read
+(visits, casework, volunteers, activities, ledger, assistance applications, benefits, findings; also on --reuse
+when they are empty), then times the optimised paths beside naive per-unit ORM queries and prints:
+what | optimised ms | naive ms | ratio | goal. Never part of the test run.
+
+The naive station path (quanke.reports.naive.station_report) computes every figure the station report and
+dashboard show; tests/reports/test_naive_station.py checks that it gets the same answers. The naive county and
+summary paths compute the matter counts only (less than the optimised paths show), so their ratios are
+conservative.
 """
 
 import argparse
@@ -403,6 +410,288 @@ def load(args):
     return county
 
 
+# --- the other sources the dashboard reads ----------------------------------------------------------------------
+
+# Modest, realistic sizes: the figures these feed are timed on real rows, not on empty tables.
+SOURCE_SIZES = {
+    "visits": 300_000,
+    "cases": 5_000,
+    "volunteers_per_community": 20,
+    "service_records": 100_000,
+    "activities": 3_000,
+    "activity_residents": 20_000,
+    "ledger": 5_000,
+    "organisations_per_community": 2,
+    "applications": 20_000,
+    "benefits": 30_000,
+    "findings": 5_000,
+}
+
+
+def insert_generated(cur, table, exprs: dict, source_sql: str):
+    """INSERT … SELECT of generated rows; NOT NULL columns the generator leaves out get neutral literals."""
+    extra = not_null_defaults(cur, table, set(exprs))
+    cols = {**exprs, **{k: f"'{v}'" for k, v in extra.items()}}
+    cur.execute(
+        f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols.values())} FROM {source_sql}"
+    )  # no parameters: the generated SQL is literal, so "%" needs no escaping
+    return cur.rowcount
+
+
+def load_sources(months: int):
+    """Visits, resident tags, casework, the volunteer network and assistance, in SQL over generate_series."""
+    from django.db import connection, transaction
+
+    n = SOURCE_SIZES
+    today = date.today()
+    d0 = today - timedelta(days=int(months * 30.4))
+    span = (today - d0).days  # days before today
+    t0 = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:  # all or nothing: a re-run starts clean
+        cur.execute("SELECT setseed(0.2026)")
+        cur.execute("SELECT min(id), max(id) FROM registry_household")
+        hh_lo, hh_hi = cur.fetchone()
+        cur.execute("SELECT min(id), max(id) FROM registry_resident")
+        res_lo, res_hi = cur.fetchone()
+        cur.execute(
+            "CREATE TEMP TABLE bench_staff AS SELECT unit_id, "
+            "min(id) FILTER (WHERE username LIKE 'desk%') AS desk, "
+            "min(id) FILTER (WHERE username LIKE 'head%') AS head "
+            "FROM core_user GROUP BY unit_id"
+        )
+        rand_hh = f"({hh_lo} + floor(random() * {hh_hi - hh_lo + 1}))::bigint"
+        rand_res = f"({res_lo} + floor(random() * {res_hi - res_lo + 1}))::bigint"
+        rand_day = f"(date '{d0}' + floor(random() * {span})::int)"
+
+        # 5% of residents carry a special-group tag, so "特殊群体走访" has something to find.
+        tags = insert_generated(
+            cur,
+            "registry_resident_tags",
+            {"resident_id": "r.id", "tag_id": "(SELECT min(id) FROM registry_tag) + (r.id / 20) % 16"},
+            "registry_resident r WHERE r.id % 20 = 0",
+        )
+        visits = insert_generated(
+            cur,
+            "visits_visit",
+            {
+                "created_at": "x.t",
+                "updated_at": "x.t",
+                "visited_at": "x.t",
+                "household_id": "h.id",
+                "unit_id": "h.unit_id",
+                "worker_id": "s.desk",
+                "forms_filled": "'{}'",
+            },
+            f"(SELECT {rand_hh} AS hid, ({rand_day} + time '09:00' + random() * interval '8 hours') "
+            f"AT TIME ZONE 'Asia/Shanghai' AS t FROM generate_series(1, {n['visits']})) x "
+            "JOIN registry_household h ON h.id = x.hid JOIN bench_staff s ON s.unit_id = h.unit_id",
+        )
+        cases = insert_generated(
+            cur,
+            "casework_case",
+            {
+                "created_at": "now()",
+                "updated_at": "now()",
+                "number": "'GA-B' || lpad(x.g::text, 7, '0')",
+                "origin_kind": "'walk_in'",
+                "status": "x.status",
+                "risk_level": "'medium'",
+                "opened_on": "x.opened",
+                "closure_outcome": "CASE WHEN x.status = 'open' THEN '' ELSE 'goals_met' END",
+                "closure_requested_at": "CASE WHEN x.status = 'open' THEN NULL ELSE x.closed END",
+                "closure_requested_by_id": "CASE WHEN x.status = 'open' THEN NULL ELSE s.desk END",
+                "closed_at": "CASE WHEN x.status = 'closed' THEN x.closed END",
+                "closed_by_id": "CASE WHEN x.status = 'closed' THEN s.head END",
+                "household_id": "r.household_id",
+                "resident_id": "r.id",
+                "unit_id": "r.unit_id",
+                "opened_by_id": "s.desk",
+            },
+            # One unclosed case per resident: spread the residents instead of drawing them at random.
+            f"(SELECT g, {res_lo} + (g * 197) % {res_hi - res_lo + 1} AS rid, o AS opened, "
+            "(o + 20 + floor(random() * 100)::int + time '10:00') AT TIME ZONE 'Asia/Shanghai' AS closed, "
+            f"CASE WHEN o + 120 >= date '{today}' OR random() < 0.5 THEN 'open' "
+            "WHEN random() < 0.15 THEN 'closure_requested' ELSE 'closed' END AS status "
+            f"FROM (SELECT g, {rand_day} AS o FROM generate_series(1, {n['cases']}) g) y) x "
+            "JOIN registry_resident r ON r.id = x.rid JOIN bench_staff s ON s.unit_id = r.unit_id",
+        )
+        volunteers = insert_generated(
+            cur,
+            "network_volunteer",
+            {
+                "created_at": "now()",
+                "updated_at": "now()",
+                "name": "'志愿者' || c.code || '-' || g",
+                "skills": "'[\"companionship\"]'",
+                "availability": "'{}'",
+                "registered_on": f"date '{d0}'",
+                "active": "true",
+                "unit_id": "c.id",
+            },
+            f"core_orgunit c CROSS JOIN generate_series(1, {n['volunteers_per_community']}) g "
+            "WHERE c.level = 'community' AND c.code LIKE '990100%'",
+        )
+        cur.execute("SELECT min(id), max(id) FROM network_volunteer")
+        vol_lo, vol_hi = cur.fetchone()
+        records = insert_generated(
+            cur,
+            "network_servicerecord",
+            {
+                "created_at": "now()",
+                "updated_at": "now()",
+                "served_on": "x.d",
+                "hours": "1 + floor(random() * 4)",
+                "service_kind": "'companionship'",
+                "unit_id": "v.unit_id",
+                "volunteer_id": "v.id",
+            },
+            f"(SELECT ({vol_lo} + floor(random() * {vol_hi - vol_lo + 1}))::bigint AS vid, {rand_day} AS d "
+            f"FROM generate_series(1, {n['service_records']})) x JOIN network_volunteer v ON v.id = x.vid",
+        )
+        activities = insert_generated(
+            cur,
+            "network_activity",
+            {
+                "created_at": "now()",
+                "updated_at": "now()",
+                "title": "'社区活动'",
+                "kind": "'community'",
+                "held_on": "x.d",
+                "hours": "2",
+                "extra_participants": "floor(random() * 30)::int",
+                "unit_id": "h.unit_id",
+            },
+            f"(SELECT {rand_hh} AS hid, {rand_day} AS d FROM generate_series(1, {n['activities']})) x "
+            "JOIN registry_household h ON h.id = x.hid",
+        )
+        cur.execute("SELECT min(id), max(id) FROM network_activity")
+        act_lo, act_hi = cur.fetchone()
+        insert_generated(
+            cur,
+            "network_activity_participant_residents",
+            {"activity_id": "x.aid", "resident_id": "x.rid"},
+            f"(SELECT DISTINCT ({act_lo} + floor(random() * {act_hi - act_lo + 1}))::bigint AS aid, "
+            f"{rand_res} AS rid FROM generate_series(1, {n['activity_residents']})) x",
+        )
+        ledger = insert_generated(
+            cur,
+            "network_ledgerentry",
+            {
+                "created_at": "now()",
+                "updated_at": "now()",
+                "direction": "x.dir",
+                "kind": "'money'",
+                "item": "''",
+                "quantity": "100 + floor(random() * 4900)",
+                "entry_on": "x.d",
+                "donor_name": "CASE WHEN x.dir = 'in' THEN '爱心企业' ELSE '' END",
+                "recipient_kind": "CASE WHEN x.dir = 'out' THEN 'resident' ELSE '' END",
+                "unit_id": "h.unit_id",
+            },
+            f"(SELECT {rand_hh} AS hid, {rand_day} AS d, "
+            f"CASE WHEN random() < 0.6 THEN 'in' ELSE 'out' END AS dir FROM generate_series(1, {n['ledger']})) x "
+            "JOIN registry_household h ON h.id = x.hid",
+        )
+        organisations = insert_generated(
+            cur,
+            "network_socialorganisation",
+            {
+                "created_at": "now()",
+                "updated_at": "now()",
+                "name": "'社会组织' || c.code || '-' || g",
+                "kind": "'social_organisation'",
+                "services": "'[]'",
+                "active": "g % 4 <> 0",
+                "unit_id": "c.id",
+            },
+            f"core_orgunit c CROSS JOIN generate_series(1, {n['organisations_per_community']}) g "
+            "WHERE c.level = 'community' AND c.code LIKE '990100%'",
+        )
+        # Applications hang off real assistance matters (one each), from the matter's resident and day.
+        applications = insert_generated(
+            cur,
+            "assistance_assistanceapplication",
+            {
+                "created_at": "m.accepted_at",
+                "updated_at": "m.accepted_at",
+                "program": "CASE WHEN m.id % 3 = 0 THEN 'temporary' ELSE 'dibao' END",
+                "step": "x.step",
+                "accepted_on": "(m.accepted_at AT TIME ZONE 'Asia/Shanghai')::date",
+                "assessment": "'{}'",
+                "decided_on": "CASE WHEN x.step IN ('approved', 'refused') "
+                "THEN (m.accepted_at AT TIME ZONE 'Asia/Shanghai')::date + 20 END",
+                "monthly_amount": "CASE WHEN x.step = 'approved' THEN 300 + m.id % 500 END",
+                "payment_from": "CASE WHEN x.step = 'approved' "
+                "THEN (m.accepted_at AT TIME ZONE 'Asia/Shanghai')::date + 30 END",
+                "publicity_start": "CASE WHEN x.step = 'publicity' "
+                "THEN (m.accepted_at AT TIME ZONE 'Asia/Shanghai')::date + 10 END",
+                "refusal_reasons": "CASE WHEN x.step = 'refused' THEN '家庭收入超过低保标准' ELSE '' END",
+                "decided_by_id": "CASE WHEN x.step IN ('approved', 'refused') THEN s.head END",
+                "household_id": "r.household_id",
+                "matter_id": "m.id",
+                "resident_id": "r.id",
+                "unit_id": "m.unit_id",
+            },
+            # One application per resident (at most one open application per household, resident and program).
+            "(SELECT mid, CASE WHEN random() < 0.55 THEN 'approved' WHEN random() < 0.3 THEN 'refused' "
+            "WHEN random() < 0.5 THEN 'investigated' ELSE 'accepted' END AS step "
+            "FROM (SELECT DISTINCT ON (m.resident_id) m.id AS mid "
+            "FROM matters_matter m JOIN catalog_item i ON i.id = m.item_id "
+            "WHERE i.specialty = 'assistance' AND m.resident_id IS NOT NULL AND m.id % 5 = 0 "
+            f"ORDER BY m.resident_id, m.id LIMIT {n['applications']}) y) x "
+            "JOIN matters_matter m ON m.id = x.mid JOIN registry_resident r ON r.id = m.resident_id "
+            "JOIN bench_staff s ON s.unit_id = m.unit_id",
+        )
+        benefits = insert_generated(
+            cur,
+            "registry_benefit",
+            {
+                "created_at": "now()",
+                "updated_at": "now()",
+                "program": "(ARRAY['dibao', 'dibao_edge', 'tekun', 'temporary', 'disability_living', "
+                "'disability_care'])[1 + floor(random() * 6)::int]",
+                "start_date": "x.d",
+                "end_date": "CASE WHEN random() < 0.3 THEN x.d + 180 END",
+                "monthly_amount": "200 + floor(random() * 800)",
+                "resident_id": "x.rid",
+            },
+            f"(SELECT {rand_res} AS rid, {rand_day} AS d FROM generate_series(1, {n['benefits']})) x",
+        )
+        findings = insert_generated(
+            cur,
+            "assistance_finding",
+            {
+                "key": "'bench-' || x.g",
+                "kind": "CASE WHEN x.g % 3 = 0 THEN 'no_longer_eligible' ELSE 'eligible_not_receiving' END",
+                "program": "'dibao'",
+                "locality": "'基准区'",
+                "on_date": "x.d",
+                "details": "'{}'",
+                "status": "x.status",
+                "reason": "''",
+                "decided_at": "CASE WHEN x.status <> 'open' THEN (x.d + 7 + time '10:00') "
+                "AT TIME ZONE 'Asia/Shanghai' END",
+                "decided_by_id": "CASE WHEN x.status <> 'open' THEN s.head END",
+                "household_id": "h.id",
+                "unit_id": "h.unit_id",
+            },
+            f"(SELECT g, {rand_hh} AS hid, {rand_day} AS d, "
+            "CASE WHEN random() < 0.5 THEN 'open' WHEN random() < 0.6 THEN 'confirmed' ELSE 'dismissed' END "
+            f"AS status FROM generate_series(1, {n['findings']}) g) x "
+            "JOIN registry_household h ON h.id = x.hid JOIN bench_staff s ON s.unit_id = h.unit_id",
+        )
+        cur.execute("DROP TABLE bench_staff")
+    with connection.cursor() as cur:
+        # A live database has been vacuumed by autovacuum long since; index-only scans need the visibility map.
+        cur.execute("VACUUM ANALYZE")
+    say(
+        f"other sources loaded in {time.perf_counter() - t0:.0f}s: {visits:,} visits, {tags:,} resident tags, "
+        f"{cases:,} cases, {volunteers:,} volunteers, {records:,} service records, {activities:,} activities, "
+        f"{ledger:,} ledger entries, {organisations:,} organisations, {applications:,} applications, "
+        f"{benefits:,} benefits, {findings:,} findings"
+    )
+
+
 # --- timing ----------------------------------------------------------------------------------------------------
 
 
@@ -463,9 +752,8 @@ def run_timings(args):
         selectors.dashboard(actor=head, unit=station, period=period, today=today)
 
     def naive_station():
-        naive.community_counts(station, period, today)
-        naive.community_counts(station, period.previous(), today)
-        naive.by_item_received(station, period)
+        # Every figure the station report and dashboard show (tests/reports/test_naive_station.py checks this).
+        naive.station_report(station, period, today)
 
     def county_summary():
         wb = exports.county_summary(actor=viewer, unit=county, period=period, today=today)
@@ -538,11 +826,17 @@ def main():
         from django.db import connection
 
         with connection.cursor() as cur:
-            cur.execute("ANALYZE")
+            cur.execute("VACUUM ANALYZE reports_matterdailystat")
+            cur.execute("VACUUM ANALYZE reports_matterdaytotal")
     else:
         say(f"reusing database {args.db}; applying any new migrations")
         call_command("migrate", verbosity=0)
     from django.db import connection
+
+    from quanke.visits.models import Visit
+
+    if not Visit.objects.exists():
+        load_sources(args.months)
 
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM matters_matter")

@@ -81,6 +81,17 @@ def _lock(matter: Matter, actor) -> Matter:
     return m
 
 
+def _refresh_statistics(matter: Matter) -> None:
+    """After commit, rebuild the statistics roll-ups of the community-days this matter counts in.
+
+    Statistics are a read model of matters kept by the reports app; the call is explicit here (not a signal) so
+    that every write path is visible, and imported late because reports reads matters.
+    """
+    from quanke.reports.rollup import schedule_refresh
+
+    schedule_refresh(matter)
+
+
 def _record(
     matter: Matter,
     *,
@@ -93,6 +104,7 @@ def _record(
     data: dict | None = None,
 ) -> Matter:
     matter.save(update_fields=[*fields, "updated_at"])
+    _refresh_statistics(matter)
     MatterEvent.objects.create(
         matter=matter,
         at=at,
@@ -203,6 +215,7 @@ def matter_accept(
         )
         _recompute_due(matter)
         matter.save()
+        _refresh_statistics(matter)
         lines = checklist.resolve(item, resident, on=_local_date(at))
         MatterMaterial.objects.bulk_create(
             MatterMaterial(

@@ -1,23 +1,32 @@
-"""The reference computation: every count straight from the matters table, one ORM query per community and
-per count, as a first version would do it. Slow by design; the tests check the roll-ups against it and
-bench/reports.py times it beside the optimised path."""
+"""The reference computation: every figure straight from the source tables, one ORM query per unit (or per
+breakdown group, worker or day) and per count, as a first version would do it. Slow by design; the tests check
+the optimised paths against it and bench/reports.py times it beside them.
+
+`station_report` computes every figure the station monthly report and the station dashboard show (headline
+figures of this and the previous period, the breakdowns by category, channel and item, the workers' workload and
+the trend), so that the benchmark compares like with like."""
 
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.utils import timezone
 
 from quanke.core import permissions, workdays
 from quanke.core.models import OrgUnit, UnitLevel
-from quanke.matters.models import CLOCK_RUNNING, OPEN_STATUSES, Kind, Matter, Status
+from quanke.matters.models import CLOCK_RUNNING, OPEN_STATUSES, Channel, Kind, Matter, Status
 from quanke.reports.periods import Period
 from quanke.reports.rollup import day_start
 
 
-def community_counts(unit: OrgUnit, period: Period, today: date) -> dict:
-    lo, hi = day_start(period.start), day_start(period.end + timedelta(days=1))
-    m = Matter.objects.filter(unit=unit)
-    acc = m.filter(accepted_at__gte=lo, accepted_at__lt=hi)
-    closed = m.filter(status__in=[Status.ON_SPOT, Status.FINISHED], closed_at__gte=lo, closed_at__lt=hi)
+def _bounds(period: Period):
+    return day_start(period.start), day_start(period.end + timedelta(days=1))
+
+
+def matter_counts(matters, period: Period, today: date, *, live: bool = True) -> dict:
+    """The additive matter counts of `matters` (a queryset) for the period, one query per count."""
+    lo, hi = _bounds(period)
+    acc = matters.filter(accepted_at__gte=lo, accepted_at__lt=hi)
+    closed = matters.filter(status__in=[Status.ON_SPOT, Status.FINISHED], closed_at__gte=lo, closed_at__lt=hi)
     finished = closed.filter(status=Status.FINISHED)
     counts = {
         "received": acc.count(),
@@ -29,12 +38,11 @@ def community_counts(unit: OrgUnit, period: Period, today: date) -> dict:
         "finished": finished.count(),
         "finished_with_deadline": finished.filter(due_date__isnull=False).count(),
         "one_trip": closed.filter(trips__lte=1).count(),
-        "open_now": m.filter(status__in=list(OPEN_STATUSES)).count(),
-        "overdue_now": m.filter(status__in=list(CLOCK_RUNNING), due_date__lt=today).count(),
     }
+    if live:
+        counts["open_now"] = matters.filter(status__in=list(OPEN_STATUSES)).count()
+        counts["overdue_now"] = matters.filter(status__in=list(CLOCK_RUNNING), due_date__lt=today).count()
     in_time = working = trips = 0
-    from django.utils import timezone
-
     for accepted_at, closed_at, due, status, n_trips in closed.values_list(
         "accepted_at", "closed_at", "due_date", "status", "trips"
     ):
@@ -49,6 +57,10 @@ def community_counts(unit: OrgUnit, period: Period, today: date) -> dict:
     return counts
 
 
+def community_counts(unit: OrgUnit, period: Period, today: date, *, live: bool = True) -> dict:
+    return matter_counts(Matter.objects.filter(unit=unit), period, today, live=live)
+
+
 def unit_counts(unit: OrgUnit, period: Period, today: date) -> dict:
     total: dict = {}
     communities = OrgUnit.objects.filter(permissions.subtree(unit, ""), level=UnitLevel.COMMUNITY)
@@ -58,10 +70,157 @@ def unit_counts(unit: OrgUnit, period: Period, today: date) -> dict:
     return total
 
 
+def other_counts(unit: OrgUnit, period: Period, *, live: bool = True) -> dict:
+    """Visits, casework and the volunteer network recorded at this one unit, one query per count."""
+    from quanke.casework.models import Case, CaseStatus
+    from quanke.network.models import (
+        Activity,
+        Direction,
+        LedgerEntry,
+        ResourceKind,
+        ServiceRecord,
+        SocialOrganisation,
+    )
+    from quanke.visits.models import Visit
+
+    lo, hi = _bounds(period)
+    days = {"gte": period.start, "lte": period.end}
+    visits = Visit.objects.filter(unit=unit, visited_at__gte=lo, visited_at__lt=hi)
+    services = ServiceRecord.objects.filter(unit=unit, served_on__gte=days["gte"], served_on__lte=days["lte"])
+    counts = {
+        "visits": visits.count(),
+        "special_visits": visits.filter(household__members__tags__isnull=False).distinct().count(),
+        "cases_opened": Case.objects.filter(
+            unit=unit, opened_on__gte=period.start, opened_on__lte=period.end
+        ).count(),
+        "cases_closed": Case.objects.filter(
+            unit=unit, status=CaseStatus.CLOSED, closed_at__gte=lo, closed_at__lt=hi
+        ).count(),
+        "volunteer_times": services.count(),
+        "volunteer_hours": services.aggregate(h=Sum("hours"))["h"] or 0,
+    }
+    if live:
+        counts["cases_active"] = Case.objects.filter(unit=unit).exclude(status=CaseStatus.CLOSED).count()
+        counts["organisations"] = SocialOrganisation.objects.filter(unit=unit, active=True).count()
+    raised = spent = 0
+    entries = LedgerEntry.objects.filter(unit=unit, entry_on__gte=period.start, entry_on__lte=period.end)
+    for direction, kind, quantity, value in entries.values_list(
+        "direction", "kind", "quantity", "estimated_value"
+    ):
+        amount = quantity if kind == ResourceKind.MONEY else (value or 0)
+        if direction == Direction.IN:
+            raised += amount
+        else:
+            spent += amount
+    activities = participants = 0
+    for activity in Activity.objects.filter(unit=unit, held_on__gte=period.start, held_on__lte=period.end):
+        activities += 1
+        participants += (
+            activity.participant_residents.count()
+            + activity.participant_volunteers.count()
+            + activity.extra_participants
+        )
+    counts.update(
+        resources_raised=raised,
+        resources_spent=spent,
+        activities=activities,
+        activity_participants=participants,
+    )
+    return counts
+
+
+def _grouped(matters, period: Period, today: date, groups) -> dict:
+    """{label: counts} for each (label, filter) group with any matter accepted or closed in the period."""
+    out = {}
+    for label, condition in groups:
+        counts = matter_counts(matters.filter(condition), period, today, live=False)
+        if counts["received"] or counts["closed"]:
+            out[label] = counts
+    return out
+
+
+def breakdowns(unit: OrgUnit, period: Period, today: date) -> dict[str, dict]:
+    """Matter counts by category, by channel and by item: every count, per group, one query each."""
+    from quanke.catalog.models import Category, Item
+
+    matters = Matter.objects.filter(unit=unit)
+    return {
+        "category": _grouped(
+            matters, period, today, [(c.name, Q(item__category=c)) for c in Category.objects.all()]
+        ),
+        "channel": _grouped(
+            matters, period, today, [(str(label), Q(channel=v)) for v, label in Channel.choices]
+        ),
+        "item": _grouped(matters, period, today, [(i.name, Q(item=i)) for i in Item.objects.all()]),
+    }
+
+
+def workers(unit: OrgUnit, period: Period) -> dict[str, dict]:
+    """Per worker: matters she accepted, of which on the spot, and matters she finished, one query per count."""
+    from quanke.core.models import User
+
+    lo, hi = _bounds(period)
+    accepted = Matter.objects.filter(unit=unit, accepted_at__gte=lo, accepted_at__lt=hi)
+    finished = Matter.objects.filter(unit=unit, status=Status.FINISHED, closed_at__gte=lo, closed_at__lt=hi)
+    people = User.objects.filter(
+        Q(pk__in=accepted.values("accepted_by")) | Q(pk__in=finished.values("assigned_to"))
+    )
+    return {
+        p.display_name: {
+            "received": accepted.filter(accepted_by=p).count(),
+            "on_spot": accepted.filter(accepted_by=p, status=Status.ON_SPOT).count(),
+            "finished": finished.filter(assigned_to=p).count(),
+        }
+        for p in people
+    }
+
+
+def trend(unit: OrgUnit, period: Period) -> list[dict]:
+    """Received, on the spot, routed and finished per day (periods up to 62 days) or per month."""
+    if period.days <= 62:
+        buckets = [(period.start + timedelta(days=i),) * 2 for i in range(period.days)]
+    else:
+        buckets, cursor = [], period.start.replace(day=1)
+        while cursor <= period.end:
+            nxt = (cursor + timedelta(days=32)).replace(day=1)
+            buckets.append((max(cursor, period.start), min(nxt - timedelta(days=1), period.end)))
+            cursor = nxt
+    out = []
+    for first, last in buckets:
+        lo, hi = day_start(first), day_start(last + timedelta(days=1))
+        acc = Matter.objects.filter(unit=unit, accepted_at__gte=lo, accepted_at__lt=hi)
+        out.append(
+            {
+                "received": acc.count(),
+                "on_spot": acc.filter(status=Status.ON_SPOT).count(),
+                "routed": acc.filter(routed_at__isnull=False).count(),
+                "finished": Matter.objects.filter(
+                    unit=unit, status=Status.FINISHED, closed_at__gte=lo, closed_at__lt=hi
+                ).count(),
+            }
+        )
+    return out
+
+
+def station_report(unit: OrgUnit, period: Period, today: date) -> dict:
+    """Every figure of one station's monthly report and dashboard, computed naively."""
+    previous = period.previous()
+    return {
+        "current": {**community_counts(unit, period, today), **other_counts(unit, period)},
+        "previous": {
+            **community_counts(unit, previous, today, live=False),
+            **other_counts(unit, previous, live=False),
+        },
+        "breakdowns": breakdowns(unit, period, today),
+        "workers": workers(unit, period),
+        "trend": trend(unit, period),
+    }
+
+
 def by_item_received(unit: OrgUnit, period: Period) -> dict[int, int]:
     """Received per item, one query per item (what a naive monthly report's item section does)."""
     from quanke.catalog.models import Item
 
-    lo, hi = day_start(period.start), day_start(period.end + timedelta(days=1))
+    lo, hi = _bounds(period)
     base = Matter.objects.filter(permissions.subtree(unit, "unit"), accepted_at__gte=lo, accepted_at__lt=hi)
     return {item.pk: n for item in Item.objects.all() if (n := base.filter(Q(item=item)).count())}

@@ -4,21 +4,24 @@ How it stays fresh:
 - `manage.py refresh_stats [--since DATE]` rebuilds every community-day from DATE (default: all), month by
   month, each month deleted and re-inserted in one transaction, so it is idempotent and can be re-run at any time
   (after imports, bulk loads or a calendar change, which alters working-day sums).
-- After every saved matter, `transaction.on_commit` rebuilds the two community-days it touches (its acceptance day
-  and, once closed, its closing day): two small indexed GROUP BY queries over a few dozen rows. The hook is a
-  post_save receiver (quanke.reports.apps) because statistics are a read model of matters that the matters app
-  should not have to know about; it carries no business rule.
+- The matter services (quanke.matters.services) call `schedule_refresh` whenever they write a matter: after the
+  transaction commits, the community-days the matter counts in (its acceptance day and, once closed, its
+  closing day) are rebuilt by the same code path, over a few dozen indexed rows.
 
-Days are Beijing dates (settings.TIME_ZONE). Rows of one community are rebuilt under a lock on its OrgUnit row,
-so two concurrent refreshes of the same community cannot both insert.
+A rebuild is two set-based statements run by the database (INSERT … SELECT … GROUP BY), not a loop in Python:
+the detailed rows from the matters, then the day totals from the detailed rows. Days are Beijing dates
+(settings.TIME_ZONE), computed with the ORM's own date-cast SQL so that they match TruncDate on every backend.
+Working days between acceptance and closing come from a small temporary table day → working-day ordinal
+(ordinal(d) = working days in (base, d]), filled from quanke.core.workdays for just the days needed.
+
+Rows of one community are rebuilt under a lock on its OrgUnit row, so two concurrent refreshes of the same
+community cannot both insert.
 """
 
-from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncDate
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from quanke.core import workdays
@@ -27,94 +30,146 @@ from quanke.matters.models import Kind, Matter, Status
 from quanke.reports.models import MatterCounts, MatterDailyStat, MatterDayTotal
 
 FIELDS = MatterCounts.COUNT_FIELDS
-CLOSED_COUNTED = (Status.ON_SPOT, Status.FINISHED)
+CLOSED_COUNTED = (str(Status.ON_SPOT), str(Status.FINISHED))  # closed-side counts: on the spot or finished
+ORDINALS = "reports_tmp_workday_ordinal"
+# The SELECT below lists the acceptance-day counts first, then the closing-day ones, in this order.
+RECEIVED_FIELDS, CLOSED_FIELDS = FIELDS[:5], FIELDS[5:]
+assert RECEIVED_FIELDS == ("received", "consultations", "on_spot", "routed", "refused")
 
 
 def day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+    """The first moment of a Beijing day (whatever time zone the current request activated)."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
-class WorkdayOrdinals:
-    """ordinal(d) = working days in (base, d]; working days between a and b = ordinal(b) − ordinal(a)."""
-
-    def __init__(self):
-        self._calendar = workdays.calendar()
-        self._cache: dict[date, int] = {}
-        self._base: date | None = None
-
-    def __call__(self, day: date) -> int:
-        if day not in self._cache:
-            if self._base is None:
-                self._base = day
-                self._cache[day] = 0
-            # Extend the table from the nearest known day; spans are at most a few years.
-            known = min(self._cache, key=lambda d: abs((d - day).days))
-            step = 1 if day > known else -1
-            value, current = self._cache[known], known
-            while current != day:
-                nxt = current + timedelta(days=step)
-                if step == 1:
-                    value += 1 if self._calendar.is_workday(nxt) else 0
-                else:
-                    value -= 1 if self._calendar.is_workday(current) else 0
-                current = nxt
-                self._cache[current] = value
-        return self._cache[day]
+def _local_day(column: str) -> tuple[str, list]:
+    """SQL for the Beijing date of a timestamp column: the same expression TruncDate compiles to."""
+    sql, params = connection.ops.datetime_cast_date_sql(column, (), settings.TIME_ZONE)
+    return sql, list(params)
 
 
-def compute_rows(*, start: date, end: date, unit_ids=None) -> dict[tuple, dict]:
-    """{(unit_id, day, item_id, channel): counts} for days in [start, end], straight from the matters."""
-    rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
-    lo, hi = day_start(start), day_start(end + timedelta(days=1))
-    base = Matter.objects.all()
-    if unit_ids is not None:
-        base = base.filter(unit_id__in=list(unit_ids))
-
-    received = (
-        base.filter(accepted_at__gte=lo, accepted_at__lt=hi)
-        .annotate(day=TruncDate("accepted_at"))
-        .values("unit_id", "day", "item_id", "channel")
-        .annotate(
-            received=Count("pk"),
-            consultations=Count("pk", filter=Q(kind=Kind.CONSULTATION)),
-            on_spot=Count("pk", filter=Q(status=Status.ON_SPOT)),
-            routed=Count("pk", filter=Q(routed_at__isnull=False)),
-            refused=Count("pk", filter=Q(status=Status.REFUSED)),
-        )
-        .order_by()
+def _fill_ordinals(cursor, first: date, last: date) -> None:
+    """Fill the temporary day → working-day-ordinal table for [first, last]."""
+    calendar = workdays.calendar()
+    rows, ordinal, day = [], 0, first
+    while day <= last:
+        if day > first and calendar.is_workday(day):
+            ordinal += 1
+        rows.append((connection.ops.adapt_datefield_value(day), ordinal))
+        day += timedelta(days=1)
+    # Created once per database session and emptied on each use: creating and dropping it on every per-matter
+    # refresh would churn PostgreSQL's system catalogs.
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {ORDINALS} (day date PRIMARY KEY, n integer NOT NULL)"
     )
-    for r in received:
-        row = rows[(r["unit_id"], r["day"], r["item_id"], r["channel"])]
-        for name in ("received", "consultations", "on_spot", "routed", "refused"):
-            row[name] += r[name]
-
-    ordinal = WorkdayOrdinals()
-    closed = (
-        base.filter(status__in=CLOSED_COUNTED, closed_at__gte=lo, closed_at__lt=hi)
-        .annotate(day=TruncDate("closed_at"), accepted_day=TruncDate("accepted_at"))
-        .values("unit_id", "day", "item_id", "channel", "accepted_day")
-        .annotate(
-            closed=Count("pk"),
-            finished=Count("pk", filter=Q(status=Status.FINISHED)),
-            finished_with_deadline=Count("pk", filter=Q(status=Status.FINISHED, due_date__isnull=False)),
-            finished_in_time=Count("pk", filter=Q(status=Status.FINISHED, due_date__gte=F("day"))),
-            trips_sum=Sum("trips"),
-            one_trip=Count("pk", filter=Q(trips__lte=1)),
+    cursor.execute(f"DELETE FROM {ORDINALS}")
+    for i in range(0, len(rows), 400):  # 800 parameters: under SQLite's oldest limit
+        chunk = rows[i : i + 400]
+        cursor.execute(
+            f"INSERT INTO {ORDINALS} (day, n) VALUES " + ", ".join(["(%s, %s)"] * len(chunk)),
+            [v for row in chunk for v in row],
         )
-        .order_by()
+
+
+def _in(column: str, values) -> tuple[str, list]:
+    if values is None:
+        return "", []
+    values = list(values)
+    return f" AND {column} IN ({', '.join(['%s'] * len(values))})", values
+
+
+def _insert_rows(cursor, *, start: date, end: date, unit_ids) -> int:
+    """Insert the detailed roll-up rows of [start, end] (already deleted) straight from the matters."""
+    # Raw SQL gets no field adaptation: SQLite compares timestamps as UTC text, so adapt them like the ORM does.
+    ops = connection.ops
+    lo = ops.adapt_datetimefield_value(day_start(start))
+    hi = ops.adapt_datetimefield_value(day_start(end + timedelta(days=1)))
+    units_sql, units_params = _in("m.unit_id", unit_ids)
+    matter = Matter._meta.db_table
+    finished, on_spot = str(Status.FINISHED), str(Status.ON_SPOT)
+
+    acc_day, acc_params = _local_day("m.accepted_at")
+    closed_day, closed_params = _local_day("m.closed_at")
+
+    # Working days need ordinals from the earliest acceptance day of a matter finished in the range.
+    cursor.execute(
+        f"SELECT MIN({acc_day}) FROM {matter} m "
+        f"WHERE m.status = %s AND m.closed_at >= %s AND m.closed_at < %s{units_sql}",
+        [*acc_params, finished, lo, hi, *units_params],
     )
-    for r in closed:
-        row = rows[(r["unit_id"], r["day"], r["item_id"], r["channel"])]
-        for name in ("closed", "finished", "finished_with_deadline", "finished_in_time", "one_trip"):
-            row[name] += r[name]
-        row["trips"] += r["trips_sum"] or 0
-        if r["finished"]:
-            span = ordinal(r["day"]) - ordinal(r["accepted_day"])
-            row["working_days"] += r["finished"] * max(span, 0)
-    return rows
+    earliest = cursor.fetchone()[0]  # a date on PostgreSQL, an ISO string on SQLite
+    first = min(start, date.fromisoformat(str(earliest))) if earliest is not None else start
+    _fill_ordinals(cursor, first, end)
+
+    zeros_closed = ", ".join(f"0 AS {f}" for f in CLOSED_FIELDS)
+    zeros_received = ", ".join("0" for _ in RECEIVED_FIELDS)
+    columns = ", ".join(FIELDS)
+    sums = ", ".join(f"SUM({f})" for f in FIELDS)
+    sql = f"""
+        INSERT INTO {MatterDailyStat._meta.db_table} (unit_id, day, item_id, channel, {columns})
+        SELECT unit_id, day, item_id, channel, {sums}
+        FROM (
+            SELECT m.unit_id AS unit_id, {acc_day} AS day, m.item_id AS item_id, m.channel AS channel,
+                1 AS received,
+                CASE WHEN m.kind = %s THEN 1 ELSE 0 END AS consultations,
+                CASE WHEN m.status = %s THEN 1 ELSE 0 END AS on_spot,
+                CASE WHEN m.routed_at IS NOT NULL THEN 1 ELSE 0 END AS routed,
+                CASE WHEN m.status = %s THEN 1 ELSE 0 END AS refused,
+                {zeros_closed}
+            FROM {matter} m
+            WHERE m.accepted_at >= %s AND m.accepted_at < %s{units_sql}
+            UNION ALL
+            SELECT m.unit_id, {closed_day}, m.item_id, m.channel,
+                {zeros_received},
+                1,
+                CASE WHEN m.status = %s THEN 1 ELSE 0 END,
+                CASE WHEN m.status = %s AND m.due_date IS NOT NULL THEN 1 ELSE 0 END,
+                CASE WHEN m.status = %s AND m.due_date >= {closed_day} THEN 1 ELSE 0 END,
+                CASE WHEN m.status = %s AND oc.n > oa.n THEN oc.n - oa.n ELSE 0 END,
+                m.trips,
+                CASE WHEN m.trips <= 1 THEN 1 ELSE 0 END
+            FROM {matter} m
+            LEFT JOIN {ORDINALS} oa ON oa.day = {acc_day}
+            LEFT JOIN {ORDINALS} oc ON oc.day = {closed_day}
+            WHERE m.status IN (%s, %s) AND m.closed_at >= %s AND m.closed_at < %s{units_sql}
+        ) counted
+        GROUP BY unit_id, day, item_id, channel
+    """
+    params = [
+        *acc_params,
+        str(Kind.CONSULTATION),
+        on_spot,
+        str(Status.REFUSED),
+        lo,
+        hi,
+        *units_params,
+        *closed_params,
+        finished,
+        finished,
+        finished,
+        *closed_params,
+        finished,
+        *acc_params,
+        *closed_params,
+        *CLOSED_COUNTED,
+        lo,
+        hi,
+        *units_params,
+    ]
+    cursor.execute(sql, params)
+    written = cursor.rowcount
+
+    totals_sql, totals_params = _in("unit_id", unit_ids)
+    cursor.execute(
+        f"INSERT INTO {MatterDayTotal._meta.db_table} (unit_id, day, {columns}) "
+        f"SELECT unit_id, day, {sums} FROM {MatterDailyStat._meta.db_table} "
+        f"WHERE day >= %s AND day <= %s{totals_sql} GROUP BY unit_id, day",
+        [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end), *totals_params],
+    )
+    return written
 
 
-def _write(rows: dict[tuple, dict], *, start: date, end: date, unit_ids=None) -> int:
+def _delete(*, start: date, end: date, unit_ids=None) -> None:
     stale = MatterDailyStat.objects.filter(day__gte=start, day__lte=end)
     stale_totals = MatterDayTotal.objects.filter(day__gte=start, day__lte=end)
     if unit_ids is not None:
@@ -122,29 +177,26 @@ def _write(rows: dict[tuple, dict], *, start: date, end: date, unit_ids=None) ->
         stale_totals = stale_totals.filter(unit_id__in=list(unit_ids))
     stale._raw_delete(stale.db)  # no signals or cascades hang off roll-up rows
     stale_totals._raw_delete(stale_totals.db)
-    totals: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
-    objs = []
-    for (unit_id, day, item_id, channel), counts in rows.items():
-        objs.append(MatterDailyStat(unit_id=unit_id, day=day, item_id=item_id, channel=channel, **counts))
-        total = totals[(unit_id, day)]
-        for name in FIELDS:
-            total[name] += counts[name]
-    MatterDailyStat.objects.bulk_create(objs, batch_size=5000)
-    MatterDayTotal.objects.bulk_create(
-        [MatterDayTotal(unit_id=u, day=d, **c) for (u, d), c in totals.items()], batch_size=5000
-    )
-    return len(objs)
+
+
+def _lock_communities(unit_ids) -> None:
+    units = OrgUnit.objects.filter(level=UnitLevel.COMMUNITY)
+    if unit_ids is not None:
+        units = units.filter(pk__in=list(unit_ids))
+    list(units.select_for_update().values_list("pk", flat=True))
+
+
+def _rebuild(*, start: date, end: date, unit_ids) -> int:
+    _delete(start=start, end=end, unit_ids=unit_ids)
+    with connection.cursor() as cursor:
+        return _insert_rows(cursor, start=start, end=end, unit_ids=unit_ids)
 
 
 def refresh_range(*, start: date, end: date, unit_ids=None) -> int:
     """Rebuild [start, end] for the given communities (default all) in one transaction; returns rows written."""
     with transaction.atomic():
-        units = OrgUnit.objects.filter(level=UnitLevel.COMMUNITY)
-        if unit_ids is not None:
-            units = units.filter(pk__in=list(unit_ids))
-        list(units.select_for_update().values_list("pk", flat=True))
-        rows = compute_rows(start=start, end=end, unit_ids=unit_ids)
-        return _write(rows, start=start, end=end, unit_ids=unit_ids)
+        _lock_communities(unit_ids)
+        return _rebuild(start=start, end=end, unit_ids=unit_ids)
 
 
 def first_day() -> date | None:
@@ -179,15 +231,19 @@ def refresh_all(*, since: date | None = None, until: date | None = None, progres
 
 
 def matter_days(matter) -> set[date]:
-    days = {timezone.localtime(matter.accepted_at).date()}
+    beijing = timezone.get_default_timezone()
+    days = {timezone.localtime(matter.accepted_at, beijing).date()}
     if matter.closed_at:
-        days.add(timezone.localtime(matter.closed_at).date())
+        days.add(timezone.localtime(matter.closed_at, beijing).date())
     return days
 
 
 def refresh_matter_days(unit_id: int, days: set[date]) -> None:
-    for day in sorted(days):
-        refresh_range(start=day, end=day, unit_ids=[unit_id])
+    """Rebuild a few days of one community (a matter's acceptance and closing days) in one transaction."""
+    with transaction.atomic():
+        _lock_communities([unit_id])
+        for day in sorted(days):
+            _rebuild(start=day, end=day, unit_ids=[unit_id])
 
 
 def schedule_refresh(matter) -> None:

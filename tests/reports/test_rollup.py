@@ -45,8 +45,12 @@ def test_totals_equal_sum_of_details(cast, hand):
     assert sum(r[4] for r in details) == sum(t[2] for t in totals) == 14
 
 
-def test_a_saved_matter_refreshes_its_days_after_commit(cast, hand, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_schedule_refresh_rebuilds_the_matters_days_after_commit(
+    cast, hand, django_capture_on_commit_callbacks
+):
+    """The matter services call schedule_refresh (tests/matters/test_statistics_refresh.py); here the matter is
+    written directly, so the test calls it too."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         matter = make_matter(
             unit=cast.community_b,
             item=hand.routed_item,
@@ -56,11 +60,15 @@ def test_a_saved_matter_refreshes_its_days_after_commit(cast, hand, django_captu
             due=date(2026, 3, 30),
             accepted_by=cast.desk_b,
         )
+        assert not MatterDayTotal.objects.filter(unit=cast.community_b, day=date(2026, 3, 16)).exists()
+        rollup.schedule_refresh(matter)
+    assert len(callbacks) == 1
     row = MatterDayTotal.objects.get(unit=cast.community_b, day=date(2026, 3, 16))
     assert (row.received, row.routed, row.finished) == (1, 1, 0)
     with django_capture_on_commit_callbacks(execute=True):
         matter.status, matter.closed_at, matter.assigned_to = "finished", at(2026, 3, 18), cast.back_a
         matter.save(update_fields=["status", "closed_at", "assigned_to"])
+        rollup.schedule_refresh(matter)
     closed_day = MatterDayTotal.objects.get(unit=cast.community_b, day=date(2026, 3, 18))
     assert (closed_day.finished, closed_day.finished_in_time, closed_day.working_days) == (1, 1, 2)
     # Other communities' rows are untouched and everything still matches the live computation.

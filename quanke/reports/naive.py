@@ -202,13 +202,65 @@ def trend(unit: OrgUnit, period: Period) -> list[dict]:
     return out
 
 
+def assistance_counts(unit: OrgUnit, period: Period, today: date, *, live: bool = True) -> dict:
+    """Social assistance at this one unit, per programme and in total, one query per count and programme."""
+    from decimal import Decimal
+
+    from quanke.assistance.models import PROGRAM_ITEMS, AssistanceApplication, Finding
+    from quanke.registry.models import Benefit, Program
+    from quanke.reports.indicators import program_key
+
+    lo, hi = _bounds(period)
+    as_of = min(period.end, today)
+    counts: dict = {}
+
+    def put(code, program, value):
+        counts[program_key(code, program)] = value
+        counts[code] = counts.get(code, 0) + value
+
+    for program in PROGRAM_ITEMS:
+        apps = AssistanceApplication.objects.filter(unit=unit, program=program)
+        decided = apps.filter(decided_on__gte=period.start, decided_on__lte=period.end)
+        accepted = apps.filter(accepted_on__gte=period.start, accepted_on__lte=period.end)
+        approved = decided.filter(step="approved")
+        put("aid_applications", program, accepted.count())
+        put("aid_proactive", program, accepted.filter(finding__isnull=False).count())
+        put("aid_approved", program, approved.count())
+        put("aid_refused", program, decided.filter(step="refused").count())
+        amount = approved.aggregate(a=Sum("monthly_amount"))["a"]
+        put("aid_approved_amount", program, amount.quantize(Decimal("0.01")) if amount else 0)
+        if program == Program.TEMPORARY:
+            counts["aid_temporary_amount"] = counts[program_key("aid_approved_amount", program)]
+            continue
+        in_force = Benefit.objects.filter(resident__unit=unit, program=program, start_date__lte=as_of).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=as_of)
+        )
+        put("aid_recipients", program, in_force.values("resident").distinct().count())
+        put("aid_households", program, in_force.values("resident__household").distinct().count())
+        total = in_force.aggregate(a=Sum("monthly_amount"))["a"]
+        put("aid_monthly_amount", program, total.quantize(Decimal("0.01")) if total else 0)
+    counts.setdefault("aid_temporary_amount", 0)
+    findings = Finding.objects.filter(unit=unit)
+    counts["findings_confirmed"] = findings.filter(
+        status="confirmed", decided_at__gte=lo, decided_at__lt=hi
+    ).count()
+    if live:
+        counts["findings_open_now"] = findings.filter(status="open").count()
+    return counts
+
+
 def station_report(unit: OrgUnit, period: Period, today: date) -> dict:
     """Every figure of one station's monthly report and dashboard, computed naively."""
     previous = period.previous()
     return {
-        "current": {**community_counts(unit, period, today), **other_counts(unit, period)},
+        "current": {
+            **community_counts(unit, period, today),
+            **assistance_counts(unit, period, today),
+            **other_counts(unit, period),
+        },
         "previous": {
             **community_counts(unit, previous, today, live=False),
+            **assistance_counts(unit, previous, today, live=False),
             **other_counts(unit, previous, live=False),
         },
         "breakdowns": breakdowns(unit, period, today),

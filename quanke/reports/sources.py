@@ -316,7 +316,24 @@ class AssistanceSource:
                 .order_by()
             ):
                 out[r["unit_id"]]["findings_open_now"] = r["n"]
+        per_programme = [
+            ind.program_key(code, program)
+            for code in (
+                "aid_applications",
+                "aid_proactive",
+                "aid_approved",
+                "aid_refused",
+                "aid_approved_amount",
+            )
+            for program in programs
+        ] + [
+            ind.program_key(code, program)
+            for code in ("aid_recipients", "aid_households", "aid_monthly_amount")
+            for program in monthly
+        ]
         for uid in unit_ids:
+            for name in per_programme:
+                out[uid].setdefault(name, 0)
             for name in (
                 "aid_applications",
                 "aid_proactive",

@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from quanke.assistance.models import PROGRAM_ITEMS, AssistanceApplication, Finding
 from quanke.casework.models import Case
 from quanke.catalog.models import Item
 from quanke.matters.models import Matter
 from quanke.network.models import Activity, LedgerEntry, ServiceRecord, SocialOrganisation, Volunteer
-from quanke.registry.models import Tag
+from quanke.registry.models import Benefit, Tag
 from quanke.reports import rollup
 from quanke.reports.periods import period_for
 from quanke.visits.models import Visit
@@ -323,3 +324,110 @@ def others(cast, hand):
         hours=Decimal("1"),
         extra_participants=99,
     )
+
+
+# --- social assistance (the answers are worked out in test_assistance_indicators.py) ---------------------------
+
+
+def application(cast, unit, resident, program, accepted_on, **fields):
+    item = Item.objects.get(code=PROGRAM_ITEMS[program])
+    matter = make_matter(
+        unit=unit,
+        item=item,
+        accepted=at(accepted_on.year, accepted_on.month, accepted_on.day),
+        status="accepted",
+        accepted_by=cast.desk_a,
+    )
+    return AssistanceApplication.objects.create(
+        matter=matter,
+        program=program,
+        household=resident.household,
+        resident=resident,
+        unit=unit,
+        accepted_on=accepted_on,
+        **fields,
+    )
+
+
+def benefit(resident, program, start, amount, end=None):
+    return Benefit.objects.create(
+        resident=resident, program=program, start_date=start, end_date=end, monthly_amount=Decimal(amount)
+    )
+
+
+def finding(unit, resident, n, status, decided_at=None):
+    return Finding.objects.create(
+        key=f"k{n}",
+        kind="eligible_not_receiving",
+        program="dibao",
+        household=resident.household,
+        unit=unit,
+        locality="示范区",
+        on_date=date(2026, 2, 1),
+        status=status,
+        decided_at=decided_at,
+    )
+
+
+@pytest.fixture
+def aid(cast):
+    a, b, c = cast.community_a, cast.community_b, cast.community_c
+    head = make_resident(a, "王建国")
+    spouse = make_resident(a, "李桂兰", household=head.household, sex="F")
+    child = make_resident(a, "王小明", household=head.household)
+    elder = make_resident(a, "陈老伯", birth=date(1935, 1, 1))
+    tekun = make_resident(a, "孤老人")
+    newcomer = make_resident(a, "刘新")
+    edge = make_resident(c, "赵边缘")
+
+    for person in (head, spouse, child):
+        benefit(person, "dibao", date(2025, 6, 1), "500")
+    benefit(elder, "gaoling", date(2024, 1, 1), "100")
+    benefit(elder, "disability_living", date(2026, 3, 15), "80")
+    benefit(tekun, "tekun", date(2025, 1, 1), "900", end=date(2026, 3, 20))
+    benefit(newcomer, "dibao", date(2026, 4, 1), "700")
+    benefit(newcomer, "temporary", date(2026, 3, 1), "2000")
+    benefit(edge, "dibao_edge", date(2026, 1, 1), "300")
+
+    lead = finding(a, newcomer, 1, "confirmed", at(2026, 3, 1, 0, 30))
+    finding(a, head, 2, "confirmed", at(2026, 2, 28, 23, 30))  # Beijing 28 February: not March
+    finding(a, elder, 3, "dismissed", at(2026, 3, 10))
+    finding(a, tekun, 4, "open")
+    finding(c, edge, 5, "open")
+
+    application(
+        cast,
+        a,
+        newcomer,
+        "dibao",
+        date(2026, 3, 2),
+        finding=lead,
+        step="approved",
+        decided_on=date(2026, 3, 25),
+        monthly_amount=Decimal("700"),
+        payment_from=date(2026, 4, 1),
+    )
+    application(
+        cast,
+        a,
+        newcomer,
+        "temporary",
+        date(2026, 3, 3),
+        step="approved",
+        decided_on=date(2026, 3, 4),
+        monthly_amount=Decimal("2000"),
+        payment_from=date(2026, 4, 1),
+    )
+    application(cast, a, head, "dibao", date(2026, 3, 30))
+    application(
+        cast,
+        a,
+        tekun,
+        "tekun",
+        date(2026, 2, 10),
+        step="refused",
+        decided_on=date(2026, 3, 5),
+        refusal_reasons="有法定赡养人且具备赡养能力",
+    )
+    application(cast, b, edge, "gaoling", date(2026, 4, 1))  # April: outside March
+    rollup.refresh_all(since=date(2026, 2, 1), until=date(2026, 4, 30))  # the matters were written directly

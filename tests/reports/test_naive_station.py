@@ -33,7 +33,7 @@ def optimised(actor, unit, period):
     }
 
 
-def test_naive_station_report_equals_the_dashboard(cast, hand, others):
+def test_naive_station_report_equals_the_dashboard(cast, hand, others, aid):
     for period in (hand.march, Period("custom", date(2026, 2, 1), date(2026, 4, 30))):
         d, fast = optimised(cast.head_a, cast.community_a, period)
         slow = naive.station_report(cast.community_a, period, TODAY)
@@ -52,6 +52,7 @@ def test_naive_station_report_equals_the_dashboard(cast, hand, others):
                 mine = slow["breakdowns"][name][label]
                 assert {k: mine[k] for k in counts} == counts, (name, label)
     march = naive.station_report(cast.community_a, hand.march, TODAY)
-    assert march["current"]["received"] == 9 and march["current"]["visits"] == 3
+    assert march["current"]["received"] == 12 and march["current"]["visits"] == 3  # 9 + 3 aid applications
     assert march["breakdowns"]["channel"]["电话"]["received"] == 1
-    assert sum(t["received"] for t in march["trend"]) == 9 and len(march["trend"]) == 31
+    assert sum(t["received"] for t in march["trend"]) == 12 and len(march["trend"]) == 31
+    assert march["current"]["aid_recipients"] == 5 and march["current"]["aid_refused@tekun"] == 1

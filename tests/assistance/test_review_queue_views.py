@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from quanke.assistance import services
-from quanke.assistance.models import Finding, FindingStatus
+from quanke.assistance.models import AssistanceApplication, Finding, FindingStatus
 from quanke.core.models import AuditEvent
 from tests.assistance.households import TODAY, household, member
 from tests.conftest import PASSWORD
@@ -114,3 +114,20 @@ def test_queue_query_count_is_bounded(client, cast, django_assert_max_num_querie
     with django_assert_max_num_queries(12):
         response = client.get(reverse("assistance:finding_list"))
     assert response.status_code == 200 and response.content.decode().count("/assistance/findings/") >= 40
+
+
+def test_confirming_on_the_page_can_open_the_application(client, cast, findings):
+    target = findings["A1"]
+    login(client, cast.head_a)
+    response = client.post(
+        reverse("assistance:finding_decide", args=[target.pk]),
+        {"decision": "confirm", "reason": "入户了解，情况属实", "open_application": "on"},
+    )
+    assert response.status_code == 302
+    app = AssistanceApplication.objects.get()
+    assert (app.finding_id, app.program, app.resident.name, app.matter.channel) == (
+        target.pk,
+        "dibao",
+        "居民A1",
+        "home",
+    )

@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from quanke.api.auth import AUTH
+from quanke.assistance.services import StepRefused
 from quanke.matters.services import TransitionRefused
 
 api = NinjaAPI(title="Quanke API", version="1.0", auth=AUTH, urls_namespace="api")
@@ -48,6 +49,12 @@ def on_illegal_transition(request, exc):
     return error(request, 409, exc.code, exc.message)
 
 
+@api.exception_handler(StepRefused)
+def on_refused_step(request, exc):
+    # A ValidationError subclass: without this handler it would be answered as 422 by on_invalid.
+    return error(request, 409, exc.code, "；".join(exc.messages))
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_invalid(request, exc):
     fields = {
@@ -64,3 +71,4 @@ api.add_router("/matters", "quanke.api.matters.router")
 api.add_router("/intake", "quanke.api.intake.router")
 api.add_router("/knowledge", "quanke.api.intake.knowledge_router")
 api.add_router("/casework", "quanke.api.casework.router")
+api.add_router("/assistance", "quanke.api.assistance.router")

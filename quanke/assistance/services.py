@@ -44,6 +44,16 @@ from quanke.registry import services as registry_services
 from quanke.registry.models import Household, Program, Resident
 
 
+class StepRefused(ValidationError):
+    """The finding or application cannot move to the requested step from where it stands now. Still a
+    ValidationError, so the pages show it as a form error; the API answers it with 409 rather than 422."""
+
+    code = "illegal_transition"
+
+    def __init__(self, message):
+        super().__init__(message, code=self.code)
+
+
 def assistance_scan(
     *, actor=None, locality: str = "", on: date | None = None, progress: Progress | None = None
 ) -> ScanResult:
@@ -77,9 +87,7 @@ def _decide(*, actor, finding: Finding, status: str, reason: str) -> Finding:
     with transaction.atomic():
         locked = Finding.objects.select_for_update().get(pk=finding.pk)
         if status not in FINDING_TRANSITIONS[FindingStatus(locked.status)]:
-            raise ValidationError(
-                _("该线索当前状态为“%(s)s”，不能再处理。") % {"s": locked.get_status_display()}
-            )
+            raise StepRefused(_("该线索当前状态为“%(s)s”，不能再处理。") % {"s": locked.get_status_display()})
         before = locked.status
         locked.status = status
         locked.reason = reason
@@ -251,7 +259,7 @@ def _lock_application(actor, application: AssistanceApplication, to_step: str) -
     )
     permissions.require(permissions.can_process_assistance_application(actor, locked))
     if to_step not in STEP_TRANSITIONS[ApplicationStep(locked.step)]:
-        raise ValidationError(
+        raise StepRefused(
             _("申请当前处于“%(now)s”环节，不能转为“%(to)s”。")
             % {"now": locked.get_step_display(), "to": ApplicationStep(to_step).label}
         )
@@ -323,7 +331,7 @@ def application_publicize(*, actor, application: AssistanceApplication, start: d
     with transaction.atomic():
         app = _lock_application(actor, application, ApplicationStep.PUBLICITY)
         if not app.needs_publicity:
-            raise ValidationError(_("该项目无需公示，可直接审核确认。"))
+            raise StepRefused(_("该项目无需公示，可直接审核确认。"))
         if app.investigated_on and start < app.investigated_on:
             raise ValidationError({"start": _("公示不能早于入户调查。")})
         before = app.step
@@ -367,7 +375,7 @@ def application_approve(
     with transaction.atomic():
         app = _lock_application(actor, application, ApplicationStep.APPROVED)
         if app.needs_publicity and app.step != ApplicationStep.PUBLICITY:
-            raise ValidationError(_("须先公示 %(n)d 天再审核确认。") % {"n": PUBLICITY_DAYS})
+            raise StepRefused(_("须先公示 %(n)d 天再审核确认。") % {"n": PUBLICITY_DAYS})
         if app.step == ApplicationStep.PUBLICITY and decided_on <= app.publicity_end:
             raise ValidationError(
                 {

@@ -75,13 +75,17 @@ def finding_decide(request, pk):
     finding = selectors.finding_get_for(actor=request.user, pk=pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
-        service = (
-            services.finding_confirm
-            if form.cleaned_data["decision"] == "confirm"
-            else services.finding_dismiss
-        )
+        data = form.cleaned_data
         try:
-            service(actor=request.user, finding=finding, reason=form.cleaned_data["reason"])
+            if data["decision"] == "confirm":
+                services.finding_confirm(
+                    actor=request.user,
+                    finding=finding,
+                    reason=data["reason"],
+                    open_application=data["open_application"],
+                )
+            else:
+                services.finding_dismiss(actor=request.user, finding=finding, reason=data["reason"])
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)

@@ -53,6 +53,7 @@ def test_catalog_endpoint_and_openapi_document(client, cast):
     assert any(i["code"] == "SA-DIBAO" and i["materials"] for i in items)
     schema = client.get("/api/openapi.json").json()
     assert "/api/residents/" in schema["paths"] and "/api/catalog/items" in schema["paths"]
+    assert "/api/assistance/applications/{application_id}/approve" in schema["paths"]
 
 
 def test_validation_errors_are_translated_json(client, cast):

@@ -38,7 +38,7 @@ from quanke.core import permissions
 from quanke.core.audit import audit_record
 from quanke.core.models import AuditEvent, UnitLevel
 from quanke.matters import services as matter_services
-from quanke.matters.models import Channel
+from quanke.matters.models import Channel, Kind
 from quanke.matters.models import Status as MatterStatus
 from quanke.registry import services as registry_services
 from quanke.registry.models import Household, Program, Resident
@@ -249,6 +249,33 @@ def application_open(
             },
         )
     return application
+
+
+def program_for_item(item) -> str | None:
+    return next((p for p, code in PROGRAM_ITEMS.items() if code == item.code), None)
+
+
+def desk_intake(*, actor, then: str = "keep", note: str = "", route_unit=None, **accept):
+    """The desk's one form (web and API), aware of assistance: accepting (and routing) an application under a
+    programme's catalog item opens the assistance procedure, or the legal steps and their statistics would
+    never see it. Consultations, refusals at the desk and requests for missing materials stay plain matters."""
+    item, resident = accept["item"], accept.get("resident")
+    program = program_for_item(item)
+    if program and accept.get("kind", Kind.APPLICATION) == Kind.APPLICATION and then in ("route", "keep"):
+        if resident is None:
+            raise ValidationError({"resident": _("救助申请须先选择或登记申请人（居民），不能匿名受理。")})
+        return application_open(
+            actor=actor,
+            resident=resident,
+            program=program,
+            channel=accept.get("channel", Channel.WINDOW),
+            request_text=accept.get("request_text", ""),
+            applicant_phone=accept.get("applicant_phone", ""),
+            received_material_ids=accept.get("received_material_ids", ()),
+            note=note,
+            at=accept.get("at"),
+        ).matter
+    return matter_services.matter_intake(actor=actor, then=then, note=note, route_unit=route_unit, **accept)
 
 
 def _lock_application(actor, application: AssistanceApplication, to_step: str) -> AssistanceApplication:

@@ -55,20 +55,6 @@ def _error_text(exc: ValidationError) -> str:
 # --- the desk --------------------------------------------------------------------------------------------------
 
 
-def _assistance_program(item, data, resident) -> str | None:
-    """The assistance programme when the desk accepts (and routes) an application for one: such a matter
-    must also open the application record, or the assistance procedure and its statistics never see it.
-    Consultations, refusals at the desk and requests for missing materials stay plain matters."""
-    from quanke.assistance.models import PROGRAM_ITEMS
-
-    program = next((p for p, code in PROGRAM_ITEMS.items() if code == item.code), None)
-    if program is None or data["kind"] != Kind.APPLICATION or data["then"] not in ("route", "keep"):
-        return None
-    if resident is None:
-        raise ValidationError(_("救助申请须先选择或登记申请人（居民），不能匿名受理。"))
-    return program
-
-
 @login_required
 def desk(request):
     permissions.require(permissions.can_take_intake(request.user))
@@ -84,37 +70,23 @@ def desk(request):
                 route_unit = next(
                     (u for u in services.route_targets(request.user.unit) if u.pk == data["route_unit"]), None
                 )
-            program = _assistance_program(item, data, resident)
-            if program:
-                # An assistance application goes through its legal procedure (quanke.assistance), which
-                # accepts the matter and routes it to the office that investigates.
-                from quanke.assistance import services as assistance_services
+            # The desk is the one-stop front: an assistance application opens its legal procedure there.
+            from quanke.assistance import services as assistance_services
 
-                matter = assistance_services.application_open(
-                    actor=request.user,
-                    resident=resident,
-                    program=program,
-                    channel=data["channel"],
-                    request_text=data["request_text"],
-                    applicant_phone=data["applicant_phone"],
-                    received_material_ids=[int(v) for v in request.POST.getlist("received") if v.isdigit()],
-                    note=data["note"],
-                ).matter
-            else:
-                matter = services.matter_intake(
-                    actor=request.user,
-                    then=data["then"],
-                    note=data["note"],
-                    route_unit=route_unit,
-                    item=item,
-                    resident=resident,
-                    applicant_name="" if resident else data["applicant_name"],
-                    applicant_phone=data["applicant_phone"],
-                    channel=data["channel"],
-                    kind=data["kind"],
-                    request_text=data["request_text"],
-                    received_material_ids=[int(v) for v in request.POST.getlist("received") if v.isdigit()],
-                )
+            matter = assistance_services.desk_intake(
+                actor=request.user,
+                then=data["then"],
+                note=data["note"],
+                route_unit=route_unit,
+                item=item,
+                resident=resident,
+                applicant_name="" if resident else data["applicant_name"],
+                applicant_phone=data["applicant_phone"],
+                channel=data["channel"],
+                kind=data["kind"],
+                request_text=data["request_text"],
+                received_material_ids=[int(v) for v in request.POST.getlist("received") if v.isdigit()],
+            )
         except TransitionRefused as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:

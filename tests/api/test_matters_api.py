@@ -69,9 +69,9 @@ def test_illegal_transition_is_409_with_code_and_chinese_message(client, cast):
 
 def test_refuse_without_reason_is_422(client, cast):
     desk = bearer(cast.desk_a)
-    code = post(client, "/api/matters/", {"item": "SA-DIBAO", "applicant_name": "王女士"}, desk).json()[
-        "tracking_code"
-    ]
+    code = post(
+        client, "/api/matters/", {"item": "SA-DIBAO-CHANGE", "applicant_name": "王女士"}, desk
+    ).json()["tracking_code"]
     response = post(client, f"/api/matters/{code}/actions/refuse", {"note": ""}, desk)
     assert (
         response.status_code == 422
@@ -83,7 +83,9 @@ def test_refuse_without_reason_is_422(client, cast):
 
 @pytest.mark.parametrize("who,status", [("desk_b", 404), ("county_viewer", 403), ("street_handler", 404)])
 def test_out_of_scope_is_refused(client, cast, who, status):
-    code = post(client, "/api/matters/", {"item": "SA-DIBAO", "applicant_name": "甲"}, bearer(cast.desk_a))
+    code = post(
+        client, "/api/matters/", {"item": "SA-DIBAO-CHANGE", "applicant_name": "甲"}, bearer(cast.desk_a)
+    )
     code = code.json()["tracking_code"]
     auth = bearer(getattr(cast, who))
     assert client.get(f"/api/matters/{code}", **auth).status_code == status
@@ -109,3 +111,23 @@ def test_openapi_document_lists_matter_endpoints(client, cast):
     client.force_login(cast.desk_a)
     paths = client.get("/api/openapi.json").json()["paths"]
     assert "/api/matters/" in paths and "/api/matters/{code}/actions/{action}" in paths
+
+
+def test_an_assistance_application_over_the_api_opens_the_procedure(client, cast):
+    """The API desk follows the web desk: a 临时救助 application is an assistance application, never anonymous."""
+    from quanke.assistance.models import AssistanceApplication
+
+    desk = bearer(cast.desk_a)
+    anonymous = post(client, "/api/matters/", {"item": "SA-TEMP", "applicant_name": "王女士"}, desk)
+    assert anonymous.status_code == 422 and "不能匿名受理" in anonymous.json()["message"]
+    assert not Matter.objects.exists() and not AssistanceApplication.objects.exists()
+    r = make_resident(cast.community_a, "张三丰")
+    response = post(client, "/api/matters/", {"item": "SA-TEMP", "resident_id": r.pk, "then": "route"}, desk)
+    assert response.status_code == 201
+    app = AssistanceApplication.objects.get()
+    assert (app.program, app.step, app.matter.tracking_code) == (
+        "temporary",
+        "accepted",
+        response.json()["tracking_code"],
+    )
+    assert app.matter.status == "routed" and app.matter.handling_unit == cast.street_1

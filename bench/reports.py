@@ -653,9 +653,12 @@ def load_sources(months: int):
                 "start_date": "x.d",
                 "end_date": "CASE WHEN random() < 0.3 THEN x.d + 180 END",
                 "monthly_amount": "200 + floor(random() * 800)",
-                "resident_id": "x.rid",
+                "resident_id": "r.id",
+                "unit_id": "r.unit_id",
+                "household_id": "r.household_id",
             },
-            f"(SELECT {rand_res} AS rid, {rand_day} AS d FROM generate_series(1, {n['benefits']})) x",
+            f"(SELECT {rand_res} AS rid, {rand_day} AS d FROM generate_series(1, {n['benefits']})) x "
+            "JOIN registry_resident r ON r.id = x.rid",
         )
         findings = insert_generated(
             cur,

@@ -196,7 +196,16 @@ def _tag_and_benefit(b, household, residents, village: bool, poor: bool) -> None
         codes = set()
         if age >= 80:
             codes.add("elderly")
-            benefits.append(Benefit(resident=r, program="gaoling", start_date=start, monthly_amount=100))
+            benefits.append(
+                Benefit(
+                    resident=r,
+                    unit_id=r.unit_id,
+                    household_id=r.household_id,
+                    program="gaoling",
+                    start_date=start,
+                    monthly_amount=100,
+                )
+            )
         if r.lives_alone:
             codes.add("alone")
         if len(residents) == 2 and all(x.age_on(today) >= 60 for x in residents):
@@ -210,12 +219,23 @@ def _tag_and_benefit(b, household, residents, village: bool, poor: bool) -> None
         if receiving_dibao:
             codes.add("dibao")
             amount = max(Decimal(0), (DIBAO_STANDARD - per_capita)).quantize(Decimal("0.01"))
-            benefits.append(Benefit(resident=r, program="dibao", start_date=start, monthly_amount=amount))
+            benefits.append(
+                Benefit(
+                    resident=r,
+                    unit_id=r.unit_id,
+                    household_id=r.household_id,
+                    program="dibao",
+                    start_date=start,
+                    monthly_amount=amount,
+                )
+            )
         if r.lives_alone and r.monthly_income < DIBAO_STANDARD and not r.has_capable_supporter:
             codes.add("tekun")
             benefits.append(
                 Benefit(
                     resident=r,
+                    unit_id=r.unit_id,
+                    household_id=r.household_id,
                     program="tekun",
                     start_date=start,
                     monthly_amount=DIBAO_STANDARD * Decimal("1.3"),

@@ -9,6 +9,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanke.core import permissions
@@ -256,6 +258,10 @@ def residents_import(*, actor, unit, filename: str, content: bytes) -> ImportRes
             if resident.household_id != household.pk:
                 changed["household"] = [resident.household.number, household.number]
                 resident.household = household
+                # Benefits still running follow the resident into the new household (statistics count 户 there).
+                resident.benefits.filter(
+                    Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())
+                ).update(household=household)
             new_tags = {t.code for t in row["tags"]}
             old_tags = set(resident.tags.values_list("code", flat=True))
             if new_tags - old_tags:

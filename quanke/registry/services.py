@@ -139,6 +139,8 @@ def benefit_start(
     with transaction.atomic():
         benefit = Benefit.objects.create(
             resident=resident,
+            unit_id=resident.unit_id,
+            household_id=resident.household_id,
             program=program,
             start_date=start_date,
             end_date=end_date,

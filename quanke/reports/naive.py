@@ -232,11 +232,11 @@ def assistance_counts(unit: OrgUnit, period: Period, today: date, *, live: bool 
         if program == Program.TEMPORARY:
             counts["aid_temporary_amount"] = counts[program_key("aid_approved_amount", program)]
             continue
-        in_force = Benefit.objects.filter(resident__unit=unit, program=program, start_date__lte=as_of).filter(
+        in_force = Benefit.objects.filter(unit=unit, program=program, start_date__lte=as_of).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=as_of)
         )
         put("aid_recipients", program, in_force.values("resident").distinct().count())
-        put("aid_households", program, in_force.values("resident__household").distinct().count())
+        put("aid_households", program, in_force.values("household").distinct().count())
         total = in_force.aggregate(a=Sum("monthly_amount"))["a"]
         put("aid_monthly_amount", program, total.quantize(Decimal("0.01")) if total else 0)
     counts.setdefault("aid_temporary_amount", 0)

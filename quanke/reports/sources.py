@@ -284,17 +284,17 @@ class AssistanceSource:
         # In force on the last day of the period, or today while the period is still running.
         as_of = min(period.end, today)
         for r in (
-            Benefit.objects.filter(resident__unit_id__in=unit_ids, program__in=monthly, start_date__lte=as_of)
+            Benefit.objects.filter(unit_id__in=unit_ids, program__in=monthly, start_date__lte=as_of)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=as_of))
-            .values("resident__unit_id", "program")
+            .values("unit_id", "program")
             .annotate(
                 recipients=Count("resident_id", distinct=True),
-                households=Count("resident__household_id", distinct=True),
+                households=Count("household_id", distinct=True),
                 amount=Sum("monthly_amount"),
             )
             .order_by()
         ):
-            uid, program = r["resident__unit_id"], r["program"]
+            uid, program = r["unit_id"], r["program"]
             add(uid, "aid_recipients", program, r["recipients"])
             add(uid, "aid_households", program, r["households"])
             add(uid, "aid_monthly_amount", program, r["amount"])

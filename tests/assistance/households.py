@@ -28,5 +28,11 @@ def member(home, name, *, birth=date(1980, 1, 1), income="0", **fields):
 
 def benefit(resident, program, *, start=TODAY - timedelta(days=300), amount="0", end=None):
     return Benefit.objects.create(
-        resident=resident, program=program, start_date=start, end_date=end, monthly_amount=Decimal(amount)
+        resident=resident,
+        unit=resident.unit,
+        household=resident.household,
+        program=program,
+        start_date=start,
+        end_date=end,
+        monthly_amount=Decimal(amount),
     )

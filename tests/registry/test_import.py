@@ -152,3 +152,47 @@ def test_import_page_shows_readable_error_report(client, cast):
     body = response.content.decode()
     assert response.status_code == 200 and "未导入任何数据" in body and "校验位错误" in body
     assert Resident.objects.count() == 0
+
+
+def test_moving_household_in_a_reimport_carries_running_benefits_along(cast):
+    """Statistics count 低保 households from the benefits; a move within the community must follow."""
+    from decimal import Decimal
+
+    from quanke.registry import services
+    from quanke.registry.models import Benefit
+
+    residents_import(actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", content=xlsx(GOOD))
+    zsf = Resident.objects.get(id_number=ID1)
+    running = services.benefit_start(
+        actor=cast.head_a, resident=zsf, program="gaoling", start_date=date(2024, 1, 1), monthly_amount=100
+    )
+    ended = Benefit.objects.create(
+        resident=zsf,
+        unit=zsf.unit,
+        household=zsf.household,
+        program="dibao",
+        start_date=date(2020, 1, 1),
+        end_date=date(2021, 1, 1),
+        monthly_amount=Decimal("500"),
+    )
+    assert (running.unit, running.household) == (cast.community_a, zsf.household)
+    moved = [
+        row(
+            "A-2",
+            "甲社区2号楼202",
+            "张三丰",
+            ID1,
+            户籍="本地户籍",
+            户口性质="城镇",
+            月收入="1200",
+            人群标签="高龄、独居",
+        )
+    ]
+    result = residents_import(
+        actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", content=xlsx(moved + GOOD[1:])
+    )
+    assert result.ok and result.updated == 1
+    new_home = Resident.objects.get(id_number=ID2).household
+    running.refresh_from_db()
+    ended.refresh_from_db()
+    assert running.household == new_home and ended.household != new_home  # history keeps the old household

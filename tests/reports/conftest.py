@@ -351,7 +351,13 @@ def application(cast, unit, resident, program, accepted_on, **fields):
 
 def benefit(resident, program, start, amount, end=None):
     return Benefit.objects.create(
-        resident=resident, program=program, start_date=start, end_date=end, monthly_amount=Decimal(amount)
+        resident=resident,
+        unit=resident.unit,
+        household=resident.household,
+        program=program,
+        start_date=start,
+        end_date=end,
+        monthly_amount=Decimal(amount),
     )
 
 

@@ -16,11 +16,11 @@ import openpyxl
 import pytest
 
 from quanke.network.models import ServiceRecord, Volunteer
-from quanke.registry.models import Benefit
 from quanke.reports import exports, selectors
 from quanke.reports import indicators as ind
 from quanke.reports.periods import period_for
 from tests.conftest import make_resident
+from tests.reports.conftest import benefit
 
 TODAY = date(2026, 11, 23)
 MARCH = period_for("month", date(2026, 3, 1))
@@ -93,12 +93,7 @@ def test_county_rolls_up_every_community(cast, aid):
 
 def test_period_still_running_counts_recipients_as_of_today(cast, aid):
     """A year that has not ended yet is measured today, not on 31 December."""
-    Benefit.objects.create(
-        resident=make_resident(cast.community_a, "未来人"),
-        program="gaoling",
-        start_date=date(2026, 12, 1),
-        monthly_amount=Decimal("100"),
-    )
+    benefit(make_resident(cast.community_a, "未来人"), "gaoling", date(2026, 12, 1), "100")
     year, _ = figures(cast.head_a, cast.community_a, period_for("year", date(2026, 1, 1)))
     assert year["aid_recipients"] == 6  # 低保 ×3 + new 低保 + 高龄 + 残疾人生活补贴; not December's 高龄
 

@@ -816,11 +816,9 @@ def main():
     from django.core.management import call_command
 
     from quanke.reports import rollup
+    from quanke.reports.models import MatterDailyStat, MatterMonthStat
 
-    if fresh:
-        say(f"database {args.db} created; migrating")
-        call_command("migrate", verbosity=0)
-        load(args)
+    def rebuild():
         t0 = time.perf_counter()
         written = rollup.refresh_all(
             progress=lambda s, e, n: say(f"  refresh_stats {s:%Y-%m} rows so far {n:,}")
@@ -829,11 +827,20 @@ def main():
         from django.db import connection
 
         with connection.cursor() as cur:
-            cur.execute("VACUUM ANALYZE reports_matterdailystat")
-            cur.execute("VACUUM ANALYZE reports_matterdaytotal")
+            for table in ("reports_matterdailystat", "reports_matterdaytotal", "reports_mattermonthstat"):
+                cur.execute(f"VACUUM ANALYZE {table}")
+
+    if fresh:
+        say(f"database {args.db} created; migrating")
+        call_command("migrate", verbosity=0)
+        load(args)
+        rebuild()
     else:
         say(f"reusing database {args.db}; applying any new migrations")
         call_command("migrate", verbosity=0)
+        if MatterDailyStat.objects.exists() and not MatterMonthStat.objects.exists():
+            say("roll-ups predate the monthly table: rebuilding them")
+            rebuild()
     from django.db import connection
 
     from quanke.visits.models import Visit

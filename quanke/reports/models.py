@@ -72,6 +72,25 @@ class MatterDailyStat(MatterCounts):
         indexes = [models.Index(fields=["day", "unit"], name="matterdailystat_day_unit")]
 
 
+class MatterMonthStat(MatterCounts):
+    """MatterDailyStat summed over whole calendar months (``day`` is the month's first day).
+
+    The county's breakdowns by category, item and channel read one month from here instead of ~30 days of the
+    daily table; periods that do not start or end on a month boundary add their edge days from the daily table.
+    """
+
+    item = models.ForeignKey("catalog.Item", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10)
+
+    class Meta:
+        verbose_name = _("办件月统计")
+        verbose_name_plural = _("办件月统计")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day", "item", "channel"], name="mattermonthstat_key")
+        ]
+        indexes = [models.Index(fields=["day", "unit"], name="mattermonthstat_day_unit")]
+
+
 class MatterDayTotal(MatterCounts):
     """The same counts summed over items and channels: one row per community-day, for totals and trends.
 

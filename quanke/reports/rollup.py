@@ -27,7 +27,7 @@ from django.utils import timezone
 from quanke.core import workdays
 from quanke.core.models import OrgUnit, UnitLevel
 from quanke.matters.models import Kind, Matter, Status
-from quanke.reports.models import MatterCounts, MatterDailyStat, MatterDayTotal
+from quanke.reports.models import MatterCounts, MatterDailyStat, MatterDayTotal, MatterMonthStat
 
 FIELDS = MatterCounts.COUNT_FIELDS
 CLOSED_COUNTED = (str(Status.ON_SPOT), str(Status.FINISHED))  # closed-side counts: on the spot or finished
@@ -169,6 +169,34 @@ def _insert_rows(cursor, *, start: date, end: date, unit_ids) -> int:
     return written
 
 
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def _rebuild_months(cursor, *, start: date, end: date, unit_ids) -> None:
+    """Re-sum the whole months that [start, end] touches from the (already rebuilt) daily rows."""
+    first, last = month_start(start), month_end(end)
+    stale = MatterMonthStat.objects.filter(day__gte=first, day__lte=last)
+    if unit_ids is not None:
+        stale = stale.filter(unit_id__in=list(unit_ids))
+    stale._raw_delete(stale.db)
+    ops = connection.ops
+    month_sql, month_params = ops.date_trunc_sql("month", "day", ())
+    units_sql, units_params = _in("unit_id", unit_ids)
+    columns = ", ".join(FIELDS)
+    sums = ", ".join(f"SUM({f})" for f in FIELDS)
+    cursor.execute(
+        f"INSERT INTO {MatterMonthStat._meta.db_table} (unit_id, day, item_id, channel, {columns}) "
+        f"SELECT unit_id, {month_sql}, item_id, channel, {sums} FROM {MatterDailyStat._meta.db_table} "
+        f"WHERE day >= %s AND day <= %s{units_sql} GROUP BY 1, 2, 3, 4",
+        [*month_params, ops.adapt_datefield_value(first), ops.adapt_datefield_value(last), *units_params],
+    )
+
+
 def _delete(*, start: date, end: date, unit_ids=None) -> None:
     stale = MatterDailyStat.objects.filter(day__gte=start, day__lte=end)
     stale_totals = MatterDayTotal.objects.filter(day__gte=start, day__lte=end)
@@ -189,7 +217,9 @@ def _lock_communities(unit_ids) -> None:
 def _rebuild(*, start: date, end: date, unit_ids) -> int:
     _delete(start=start, end=end, unit_ids=unit_ids)
     with connection.cursor() as cursor:
-        return _insert_rows(cursor, start=start, end=end, unit_ids=unit_ids)
+        written = _insert_rows(cursor, start=start, end=end, unit_ids=unit_ids)
+        _rebuild_months(cursor, start=start, end=end, unit_ids=unit_ids)
+        return written
 
 
 def refresh_range(*, start: date, end: date, unit_ids=None) -> int:
@@ -210,8 +240,8 @@ def refresh_all(*, since: date | None = None, until: date | None = None, progres
     until = until or timezone.localdate()
     if start is None:
         with transaction.atomic():
-            MatterDailyStat.objects.all()._raw_delete(MatterDailyStat.objects.db)
-            MatterDayTotal.objects.all()._raw_delete(MatterDayTotal.objects.db)
+            for model in (MatterDailyStat, MatterDayTotal, MatterMonthStat):
+                model.objects.all()._raw_delete(model.objects.db)
         return 0
     written = 0
     chunk_start = start
@@ -225,8 +255,13 @@ def refresh_all(*, since: date | None = None, until: date | None = None, progres
     if since is None:
         # Matters dated in the future (clock skew, imports) would otherwise linger from an older run.
         with transaction.atomic():
-            MatterDailyStat.objects.filter(day__gt=until)._raw_delete(MatterDailyStat.objects.db)
-            MatterDayTotal.objects.filter(day__gt=until)._raw_delete(MatterDayTotal.objects.db)
+            for model in (MatterDailyStat, MatterDayTotal):
+                model.objects.filter(day__gt=until)._raw_delete(model.objects.db)
+            with connection.cursor() as cursor:
+                _rebuild_months(
+                    cursor, start=until, end=until, unit_ids=None
+                )  # the month of `until`, re-summed
+            MatterMonthStat.objects.filter(day__gt=until)._raw_delete(MatterMonthStat.objects.db)
     return written
 
 

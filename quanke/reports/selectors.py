@@ -15,7 +15,8 @@ from quanke.core import permissions
 from quanke.core.models import OrgUnit, UnitLevel, User
 from quanke.matters.models import Channel, Kind, Matter, Status
 from quanke.reports import indicators as ind
-from quanke.reports.models import MatterDailyStat, MatterDayTotal
+from quanke.reports import rollup
+from quanke.reports.models import MatterDailyStat, MatterDayTotal, MatterMonthStat
 from quanke.reports.periods import Period
 from quanke.reports.rollup import day_start
 from quanke.reports.sources import SOURCES
@@ -159,15 +160,52 @@ class Breakdowns:
     by_channel: list[Figures] = field(default_factory=list)
 
 
-def breakdowns(community_ids: list[int], period: Period) -> Breakdowns:
-    """By category, item and channel from ONE grouped query over the detailed roll-up."""
-    rows = (
-        MatterDailyStat.objects.filter(unit_id__in=community_ids, day__gte=period.start, day__lte=period.end)
-        .values("item_id", "channel")
-        .annotate(**{n: Sum(n) for n in BREAKDOWN_SUMS})
-        .order_by()
+def split_months(period: Period) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """The whole calendar months inside the period (first days of the first and last), and the edge days."""
+    first = period.start if period.start.day == 1 else rollup.month_end(period.start) + timedelta(days=1)
+    last_end = (
+        period.end
+        if period.end == rollup.month_end(period.end)
+        else period.end.replace(day=1) - timedelta(days=1)
     )
-    rows = list(rows)
+    if first > last_end:
+        return None, [(period.start, period.end)]
+    edges = []
+    if period.start < first:
+        edges.append((period.start, first - timedelta(days=1)))
+    if last_end < period.end:
+        edges.append((last_end + timedelta(days=1), period.end))
+    return (first, last_end.replace(day=1)), edges
+
+
+def _detail_rows(community_ids: list[int], period: Period) -> list[dict]:
+    """Sums per (item, channel) over the period: whole months from the monthly roll-up, edges from the daily."""
+    months, edges = split_months(period)
+    sums = {n: Sum(n) for n in BREAKDOWN_SUMS}
+    parts = []
+    if months:
+        parts.append(MatterMonthStat.objects.filter(day__gte=months[0], day__lte=months[1]))
+    if edges:
+        days = Q()
+        for lo, hi in edges:
+            days |= Q(day__gte=lo, day__lte=hi)
+        parts.append(MatterDailyStat.objects.filter(days))
+    merged: dict[tuple, dict] = {}
+    for qs in parts:
+        for r in (
+            qs.filter(unit_id__in=community_ids).values("item_id", "channel").annotate(**sums).order_by()
+        ):
+            row = merged.setdefault(
+                (r["item_id"], r["channel"]), {"item_id": r["item_id"], "channel": r["channel"]}
+            )
+            for n in BREAKDOWN_SUMS:
+                row[n] = row.get(n, 0) + (r[n] or 0)
+    return list(merged.values())
+
+
+def breakdowns(community_ids: list[int], period: Period) -> Breakdowns:
+    """By category, item and channel from one grouped query per roll-up table (months, then edge days)."""
+    rows = _detail_rows(community_ids, period)
     items = {
         i["pk"]: i
         for i in Item.objects.filter(pk__in={r["item_id"] for r in rows}).values(

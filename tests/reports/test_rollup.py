@@ -6,7 +6,8 @@ from io import StringIO
 from django.core.management import call_command
 
 from quanke.reports import naive, rollup, selectors
-from quanke.reports.models import MatterDailyStat, MatterDayTotal
+from quanke.reports.models import MatterDailyStat, MatterDayTotal, MatterMonthStat
+from quanke.reports.periods import Period
 from tests.reports.conftest import at, make_matter
 
 TODAY = date(2026, 11, 23)
@@ -78,6 +79,75 @@ def test_schedule_refresh_rebuilds_the_matters_days_after_commit(
         tree, selectors.collect(tree, hand.march, TODAY, live=True), None, [cast.street_1]
     )[0]
     assert all(fast.counts[k] == v for k, v in slow.items())
+    assert month_sums() == month_sums_from_days()  # the monthly roll-up followed the per-matter refresh
+
+
+def month_sums():
+    fields = ("unit_id", "day", "item_id", "channel", *MatterDailyStat.COUNT_FIELDS)
+    return sorted(MatterMonthStat.objects.values_list(*fields))
+
+
+def month_sums_from_days():
+    """The monthly roll-up recomputed in Python from the daily one."""
+    out: dict = {}
+    for r in MatterDailyStat.objects.values(
+        "unit_id", "day", "item_id", "channel", *MatterDailyStat.COUNT_FIELDS
+    ):
+        key = (r["unit_id"], r["day"].replace(day=1), r["item_id"], r["channel"])
+        row = out.setdefault(key, dict.fromkeys(MatterDailyStat.COUNT_FIELDS, 0))
+        for f in MatterDailyStat.COUNT_FIELDS:
+            row[f] += r[f]
+    return sorted((*k, *v.values()) for k, v in out.items())
+
+
+def test_monthly_rollup_is_the_sum_of_its_days(cast, hand):
+    assert month_sums() and month_sums() == month_sums_from_days()
+    march = MatterMonthStat.objects.filter(day=date(2026, 3, 1))
+    assert sum(march.values_list("received", flat=True)) == 12
+    # A refresh that starts mid-month re-sums the whole month, not only the days it rebuilt
+    rollup.refresh_all(since=date(2026, 3, 15), until=date(2026, 4, 30))
+    assert month_sums() == month_sums_from_days()
+
+
+def test_breakdowns_over_partial_months_match_the_daily_rollup(cast, hand):
+    """Whole months come from the monthly roll-up and edge days from the daily one; together they must equal
+    the daily roll-up alone, for any period."""
+    ids = [cast.community_a.pk, cast.community_b.pk, cast.community_c.pk]
+    for start, end in (
+        (date(2026, 2, 20), date(2026, 3, 15)),  # two edges, no whole month
+        (date(2026, 2, 1), date(2026, 3, 31)),  # two whole months
+        (date(2026, 2, 26), date(2026, 4, 2)),  # an edge, March, an edge
+        (date(2026, 3, 3), date(2026, 3, 3)),  # one day
+    ):
+        period = Period("custom", start, end)
+        got = {(r["item_id"], r["channel"]): r for r in selectors._detail_rows(ids, period)}
+        daily: dict = {}
+        for r in MatterDailyStat.objects.filter(unit_id__in=ids, day__gte=start, day__lte=end).values():
+            row = daily.setdefault((r["item_id"], r["channel"]), dict.fromkeys(selectors.BREAKDOWN_SUMS, 0))
+            for f in selectors.BREAKDOWN_SUMS:
+                row[f] += r[f]
+        assert daily, (start, end)
+        assert {k: {f: v[f] for f in selectors.BREAKDOWN_SUMS} for k, v in got.items()} == daily, (start, end)
+
+
+def test_split_months():
+    split = selectors.split_months
+    assert split(Period("month", date(2026, 3, 1), date(2026, 3, 31))) == (
+        (date(2026, 3, 1), date(2026, 3, 1)),
+        [],
+    )
+    assert split(Period("custom", date(2026, 2, 20), date(2026, 3, 15))) == (
+        None,
+        [(date(2026, 2, 20), date(2026, 3, 15))],
+    )
+    assert split(Period("custom", date(2026, 2, 26), date(2026, 4, 2))) == (
+        (date(2026, 3, 1), date(2026, 3, 1)),
+        [(date(2026, 2, 26), date(2026, 2, 28)), (date(2026, 4, 1), date(2026, 4, 2))],
+    )
+    assert split(Period("year", date(2026, 1, 1), date(2026, 12, 31))) == (
+        (date(2026, 1, 1), date(2026, 12, 1)),
+        [],
+    )
 
 
 def test_refresh_with_no_matters_empties_the_rollups(cast, hand):
@@ -86,3 +156,4 @@ def test_refresh_with_no_matters_empties_the_rollups(cast, hand):
     Matter.objects.all().delete()
     rollup.refresh_all()
     assert not MatterDailyStat.objects.exists() and not MatterDayTotal.objects.exists()
+    assert not MatterMonthStat.objects.exists()

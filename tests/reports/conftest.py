@@ -17,10 +17,11 @@ from quanke.casework.models import Case
 from quanke.catalog.models import Item
 from quanke.matters.models import Matter
 from quanke.network.models import Activity, LedgerEntry, ServiceRecord, SocialOrganisation, Volunteer
-from quanke.registry.models import Benefit, Tag
+from quanke.registry.models import Tag
 from quanke.reports import rollup
 from quanke.reports.periods import period_for
 from quanke.visits.models import Visit
+from tests.assistance import households
 from tests.conftest import make_resident
 
 BJ = ZoneInfo("Asia/Shanghai")
@@ -350,15 +351,7 @@ def application(cast, unit, resident, program, accepted_on, **fields):
 
 
 def benefit(resident, program, start, amount, end=None):
-    return Benefit.objects.create(
-        resident=resident,
-        unit=resident.unit,
-        household=resident.household,
-        program=program,
-        start_date=start,
-        end_date=end,
-        monthly_amount=Decimal(amount),
-    )
+    return households.benefit(resident, program, start=start, amount=amount, end=end)
 
 
 def finding(unit, resident, n, status, decided_at=None):

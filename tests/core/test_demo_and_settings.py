@@ -67,3 +67,32 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_database_url_parsing_turns_postgres_jit_off_unless_told_otherwise():
+    from config.settings import database_from_url
+
+    pg = database_from_url("postgres://u:p%40ss@db.example:5433/quanke?sslmode=require")
+    assert (pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"]) == (
+        "quanke",
+        "u",
+        "p@ss",
+        "db.example",
+        "5433",
+    )
+    assert pg["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off"}
+    mine = database_from_url("postgres://db.example/quanke?options=-c%20work_mem%3D64MB")
+    assert mine["OPTIONS"]["options"] == "-c work_mem=64MB"
+    assert database_from_url("sqlite:///var/x.sqlite3")["ENGINE"].endswith("sqlite3")
+
+
+def test_postgres_sessions_run_without_jit(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        import pytest
+
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -9,7 +9,6 @@ from ninja import Router, Schema
 from ninja import Status as Reply
 
 from quanke.api.schemas import ErrorOut
-from quanke.assistance import services as assistance_services
 from quanke.catalog import selectors as catalog_selectors
 from quanke.core import permissions
 from quanke.core.models import OrgUnit
@@ -180,7 +179,7 @@ def matter_create(request: HttpRequest, payload: MatterIn):
     )
     if item is None:
         raise Http404("item not found")
-    matter = assistance_services.desk_intake(
+    matter = services.desk_intake(
         actor=actor,
         then=payload.then,
         note=payload.note,

@@ -300,3 +300,21 @@ def application_get_for(*, actor, pk) -> AssistanceApplication:
 
 def applications_for_resident(*, actor, resident: Resident):
     return applications_for(actor=actor).filter(household=resident.household)
+
+
+def matter_links(matter) -> list[dict]:
+    """Registered in quanke.core.hooks: the application behind a matter, for the matter page."""
+    from django.urls import reverse
+
+    app = AssistanceApplication.objects.filter(matter=matter).first()
+    if app is None:
+        return []
+    note = _("入户调查、公示、审核确认与不予批准须在救助申请页办理，办件随之办结。") if app.is_open else ""
+    return [
+        {
+            "label": _("社会救助申请：%(p)s · %(s)s")
+            % {"p": app.get_program_display(), "s": app.get_step_display()},
+            "url": reverse("assistance:application_detail", args=[app.pk]),
+            "note": note,
+        }
+    ]

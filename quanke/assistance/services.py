@@ -256,26 +256,39 @@ def program_for_item(item) -> str | None:
 
 
 def desk_intake(*, actor, then: str = "keep", note: str = "", route_unit=None, **accept):
-    """The desk's one form (web and API), aware of assistance: accepting (and routing) an application under a
-    programme's catalog item opens the assistance procedure, or the legal steps and their statistics would
-    never see it. Consultations, refusals at the desk and requests for missing materials stay plain matters."""
+    """The desk's intake of a programme's catalog item (registered in quanke.core.hooks): accepting (and routing)
+    an application opens the assistance procedure, or the legal steps and their statistics would never see it.
+    Returns None for what stays a plain matter: consultations, refusals at the desk, requests for materials."""
     item, resident = accept["item"], accept.get("resident")
     program = program_for_item(item)
-    if program and accept.get("kind", Kind.APPLICATION) == Kind.APPLICATION and then in ("route", "keep"):
-        if resident is None:
-            raise ValidationError({"resident": _("救助申请须先选择或登记申请人（居民），不能匿名受理。")})
-        return application_open(
-            actor=actor,
-            resident=resident,
-            program=program,
-            channel=accept.get("channel", Channel.WINDOW),
-            request_text=accept.get("request_text", ""),
-            applicant_phone=accept.get("applicant_phone", ""),
-            received_material_ids=accept.get("received_material_ids", ()),
-            note=note,
-            at=accept.get("at"),
-        ).matter
-    return matter_services.matter_intake(actor=actor, then=then, note=note, route_unit=route_unit, **accept)
+    if (
+        not program
+        or accept.get("kind", Kind.APPLICATION) != Kind.APPLICATION
+        or then not in ("route", "keep")
+    ):
+        return None
+    if resident is None:
+        raise ValidationError({"resident": _("救助申请须先选择或登记申请人（居民），不能匿名受理。")})
+    return application_open(
+        actor=actor,
+        resident=resident,
+        program=program,
+        channel=accept.get("channel", Channel.WINDOW),
+        request_text=accept.get("request_text", ""),
+        applicant_phone=accept.get("applicant_phone", ""),
+        received_material_ids=accept.get("received_material_ids", ()),
+        note=note,
+        at=accept.get("at"),
+    ).matter
+
+
+def decision_refusal(matter) -> str | None:
+    """Registered in quanke.core.hooks: an application still in procedure is decided here, not on the matter."""
+    if AssistanceApplication.objects.filter(matter=matter, step__in=OPEN_STEPS).exists():
+        return _(
+            "办件 %(code)s 是社会救助申请，须在“救助申请”页按入户调查、公示、审核确认的法定环节办理。"
+        ) % {"code": matter.tracking_code}
+    return None
 
 
 def _lock_application(actor, application: AssistanceApplication, to_step: str) -> AssistanceApplication:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanke.catalog.models import Handling, RouteLevel
-from quanke.core import permissions, workdays
+from quanke.core import hooks, permissions, workdays
 from quanke.core.audit import audit_record
 from quanke.core.models import AuditEvent, Role, UnitLevel, User
 from quanke.matters import checklist
@@ -82,14 +82,11 @@ def _lock(matter: Matter, actor) -> Matter:
 
 
 def _refresh_statistics(matter: Matter) -> None:
-    """After commit, rebuild the statistics roll-ups of the community-days this matter counts in.
+    """Tell the apps that read matters (reports' roll-ups, rebuilt after commit) that this one was written.
 
-    Statistics are a read model of matters kept by the reports app; the call is explicit here (not a signal) so
-    that every write path is visible, and imported late because reports reads matters.
-    """
-    from quanke.reports.rollup import schedule_refresh
-
-    schedule_refresh(matter)
+    An explicit call in the services, not a signal, so every write path is visible; through quanke.core.hooks
+    because those apps sit above matters."""
+    hooks.matter_written(matter)
 
 
 def _record(
@@ -276,6 +273,17 @@ def matter_intake(*, actor, then: str = "keep", note: str = "", route_unit=None,
     return matter
 
 
+def desk_intake(*, actor, then: str = "keep", note: str = "", route_unit=None, **accept) -> Matter:
+    """The desk's one form (web and API). An app that owns the procedure of the item (quanke.core.hooks.intake:
+    assistance for its programmes) may take the intake over; otherwise it is matter_intake."""
+    handler = hooks.intake_handler(accept["item"].code)
+    if handler is not None:
+        matter = handler(actor=actor, then=then, note=note, route_unit=route_unit, **accept)
+        if matter is not None:
+            return matter
+    return matter_intake(actor=actor, then=then, note=note, route_unit=route_unit, **accept)
+
+
 # --- the desk --------------------------------------------------------------------------------------------------
 
 
@@ -375,20 +383,12 @@ def matter_claim(*, actor, matter: Matter, at=None) -> Matter:
         )
 
 
-def open_assistance_application(m: Matter):
-    """The assistance application still in procedure behind this matter, if any. Its decision (审核确认 or
-    不予批准) belongs to quanke.assistance, which closes the matter itself once the application is decided."""
-    from quanke.assistance.models import OPEN_STEPS, AssistanceApplication
-
-    return AssistanceApplication.objects.filter(matter=m, step__in=OPEN_STEPS).first()
-
-
-def _refuse_bypassing_assistance(m: Matter) -> None:
-    if open_assistance_application(m) is not None:
-        raise TransitionRefused(
-            _("办件 %(code)s 是社会救助申请，须在“救助申请”页按入户调查、公示、审核确认的法定环节办理。")
-            % {"code": m.tracking_code}
-        )
+def _refuse_decision_owned_elsewhere(m: Matter) -> None:
+    """Some matters are decided by another app's procedure (an assistance application: 审核确认 or 不予批准),
+    which closes the matter itself; finishing or refusing it here would bypass that procedure."""
+    reason = hooks.decision_refusal(m)
+    if reason:
+        raise TransitionRefused(reason)
 
 
 def matter_complete(*, actor, matter: Matter, note: str = "", at=None) -> Matter:
@@ -396,7 +396,7 @@ def matter_complete(*, actor, matter: Matter, note: str = "", at=None) -> Matter
     with transaction.atomic():
         m = _lock(matter, actor)
         _refuse_move(m, Status.FINISHED)
-        _refuse_bypassing_assistance(m)
+        _refuse_decision_owned_elsewhere(m)
         if m.status != Status.IN_PROGRESS:
             raise TransitionRefused(_("请先认领再办结。"))
         permissions.require(permissions.can_handle_matter(actor, m))
@@ -560,7 +560,7 @@ def matter_refuse(*, actor, matter: Matter, reason: str, at=None) -> Matter:
     with transaction.atomic():
         m = _lock(matter, actor)
         _refuse_move(m, Status.REFUSED)
-        _refuse_bypassing_assistance(m)
+        _refuse_decision_owned_elsewhere(m)
         permissions.require(_may_act_now(actor, m))
         reason = _require_note(reason, _("不予受理须写明理由。"))
         from_status = m.status
@@ -671,6 +671,6 @@ def available_actions(actor, m: Matter) -> list[str]:
     if m.is_open and (desk or handler):
         acts.append(Action.WITHDRAW)
     decisions = (Action.COMPLETE, Action.REFUSE)
-    if any(a in acts for a in decisions) and open_assistance_application(m) is not None:
+    if any(a in acts for a in decisions) and hooks.decision_refusal(m):
         acts = [a for a in acts if a not in decisions]
     return acts

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanke.catalog import selectors as catalog_selectors
-from quanke.core import permissions, workdays
+from quanke.core import hooks, permissions, workdays
 from quanke.core.audit import audit_record
 from quanke.core.models import AuditEvent, Specialty
 from quanke.intake.selectors import suggest_items
@@ -70,10 +70,7 @@ def desk(request):
                 route_unit = next(
                     (u for u in services.route_targets(request.user.unit) if u.pk == data["route_unit"]), None
                 )
-            # The desk is the one-stop front: an assistance application opens its legal procedure there.
-            from quanke.assistance import services as assistance_services
-
-            matter = assistance_services.desk_intake(
+            matter = services.desk_intake(
                 actor=request.user,
                 then=data["then"],
                 note=data["note"],
@@ -216,7 +213,7 @@ def matter_detail(request, code):
         "matters/detail.html",
         {
             "matter": matter,
-            "application": getattr(matter, "assistance_application", None),
+            "related": hooks.related(matter),
             "actions": actions,
             "action_labels": dict(Action.choices),
             "deadline_state": matter.deadline_state(timezone.localdate()),

@@ -264,7 +264,7 @@ def test_desk_assistance_application_opens_the_procedure_and_cannot_be_closed_ar
     client.logout()
     login(client, cast.street_handler)
     page = client.get(reverse("matters:detail", args=[m.tracking_code])).content.decode()
-    assert "打开救助申请" in page
+    assert "社会救助申请：低保 · 已受理" in page
     client.post(reverse("matters:act", args=[m.tracking_code, "claim"]))
     m.refresh_from_db()
     assert m.status == "in_progress"

@@ -15,7 +15,15 @@ class BookingForm(forms.Form):
         label=_("来电号码"), max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
     )
     caller_name = forms.CharField(label=_("来电人"), max_length=50)
-    resident = forms.ModelChoiceField(label=_("登记居民（可选）"), queryset=None, required=False)
+    # Chosen with the search picker, never offered as a list: a community has thousands of residents. The
+    # queryset is the station's residents in the actor's scope, so a tampered id is refused here.
+    resident = forms.ModelChoiceField(
+        label=_("登记居民（可选）"),
+        queryset=None,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("所选居民不在本站点的居民名册中，请重新查找并选择。")},
+    )
     item = forms.ModelChoiceField(label=_("预约事项"), queryset=None, required=False)
     request_text = forms.CharField(
         label=_("诉求（原话）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -35,6 +43,14 @@ class BookingForm(forms.Form):
         self.fields["item"].queryset = items
         self.fields["worker"].queryset = workers
         self.fields["worker"].empty_label = _("系统自动安排")
+
+    def chosen_resident(self):
+        """The resident the form currently names (posted or initial), if she is in scope; one query at most."""
+        value = self["resident"].value()
+        if value is None or hasattr(value, "pk"):
+            return value
+        value = str(value)
+        return self.fields["resident"].queryset.filter(pk=value).first() if value.isdigit() else None
 
     def clean_slot(self):
         raw = self.cleaned_data["slot"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from quanke.core import permissions
 from quanke.core.audit import audit_record
 from quanke.core.models import AuditEvent, UnitLevel
+from quanke.registry import selectors as registry_selectors
 from quanke.registry.models import Household, Resident
 from quanke.visits import schedule
 from quanke.visits.models import (
@@ -45,6 +46,24 @@ def default_station(actor):
 
 
 # Bookings ----------------------------------------------------------------------------------------------------------
+
+
+# A picker shows a few matches to choose from, never the community's register.
+RESIDENT_PICKER_LIMIT = 12
+
+
+def station_residents(*, actor, unit):
+    """Residents a booking at this station may name: the actor's scope, and the station's own community."""
+    return registry_selectors.residents_for(actor=actor).filter(unit=unit)
+
+
+def resident_picker(*, actor, unit, query: str) -> list[Resident]:
+    """The booking form's search-as-you-type matches (ID/phone fragment, name, pinyin or its initials)."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    qs = registry_selectors.resident_search(actor=actor, query=query).filter(unit=unit)
+    return list(qs.order_by("name", "id")[:RESIDENT_PICKER_LIMIT])
 
 
 def bookings_for(*, actor):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("bookings/", views.booking_list, name="booking_list"),
     path("bookings/new/", views.booking_new, name="booking_new"),
     path("bookings/slots/", views.booking_slots, name="booking_slots"),
+    path("bookings/residents/", views.booking_residents, name="booking_residents"),
     path("bookings/<int:pk>/", views.booking_detail, name="booking_detail"),
     path("bookings/<int:pk>/reassign/", views.booking_reassign, name="booking_reassign"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from quanke.catalog.selectors import items_for_unit
 from quanke.core import permissions
-from quanke.core.models import User
+from quanke.core.audit import audit_record
+from quanke.core.models import AuditEvent, User
 from quanke.registry import selectors as registry_selectors
 from quanke.visits import integration, schedule, selectors, services
 from quanke.visits.forms import BookingForm, CancelForm, DutyShiftForm, ReassignForm, StockForm, VisitForm
@@ -111,23 +112,29 @@ def booking_new(request):
     permissions.require(permissions.can_book_visits(request.user))
     unit = _station(request)
     initial = {"day": _day(request.GET.get("day"), timezone.localdate())}
-    resident = None
     if request.GET.get("resident", "").isdigit():
         resident = registry_selectors.resident_get_for(actor=request.user, pk=int(request.GET["resident"]))
+        # The caller's fields are filled with her full phone and address: a read of personal data.
+        audit_record(
+            actor=request.user, action=AuditEvent.Action.READ, obj=resident, changes={"via": "visits.booking"}
+        )
         initial.update(
             resident=resident,
             caller_name=resident.name,
             caller_phone=resident.phone,
             address=resident.household.address,
         )
+    # "查找" without JavaScript posts the whole form back: show the matches, keep what was typed, save nothing.
+    finding = request.method == "POST" and "find_resident" in request.POST
+    resident_q = request.POST.get("resident_q", "").strip() if request.method == "POST" else ""
     form = BookingForm(
-        request.POST or None,
-        initial=initial,
-        residents=registry_selectors.residents_for(actor=request.user).filter(unit=unit),
+        None if finding else (request.POST or None),
+        initial=request.POST.dict() if finding else initial,
+        residents=selectors.station_residents(actor=request.user, unit=unit),
         items=items_for_unit(unit),
         workers=_workers_qs(unit),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not finding and form.is_valid():
         d = form.cleaned_data
         try:
             booking = services.booking_create(
@@ -164,8 +171,24 @@ def booking_new(request):
             "slots": schedule.available_slots(unit, day),
             "day": day,
             "selected": request.POST.get("slot", ""),
+            "chosen": form.chosen_resident(),
+            "resident_q": resident_q,
+            "finding": finding,
+            "rows": selectors.resident_picker(actor=request.user, unit=unit, query=resident_q)
+            if finding
+            else [],
         },
     )
+
+
+@login_required
+def booking_residents(request):
+    """htmx partial: the booking form's resident matches, the station's own residents only, masked."""
+    permissions.require(permissions.can_book_visits(request.user))
+    unit = _station(request)
+    query = request.GET.get("resident_q", "").strip()
+    rows = selectors.resident_picker(actor=request.user, unit=unit, query=query)
+    return render(request, "visits/_resident_picker.html", {"rows": rows, "query": query, "finding": True})
 
 
 @login_required

@@ -1,5 +1,6 @@
-"""A desk worker takes a phone call and books a Saturday-evening visit: the slots come in by htmx and the booking
-lands on the duty worker (screenshot in artifacts/booking_saturday.png)."""
+"""A desk worker takes a phone call and books a Saturday-evening visit: she finds the caller by the pinyin initials of
+her name, the slots come in by htmx and the booking lands on the duty worker (screenshot in
+artifacts/booking_saturday.png)."""
 
 import re
 from datetime import time
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from quanke.visits.models import Booking, DutyShift
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_resident
 from tests.visits.test_browser_phone_visit import CHROMIUM_ARGS
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -27,6 +28,8 @@ def test_book_a_saturday_evening_visit_by_phone(cast, live_server, saturday, mon
     DutyShift.objects.create(
         unit=cast.community_a, worker=cast.back_a, date=saturday, start=time(9), end=time(21)
     )
+    kong = make_resident(cast.community_a, "孔繁荣", phone="13912345678")
+    namesake = make_resident(cast.community_b, "孔凡容", phone="13912340000")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -37,6 +40,15 @@ def test_book_a_saturday_evening_visit_by_phone(cast, live_server, saturday, mon
         page.goto(f"{live_server.url}/visits/bookings/new/")
         page.fill("input[name=caller_phone]", "13912345678")
         page.fill("input[name=caller_name]", "孔奶奶")
+        # Search as you type: the picker lists only community A's 孔繁荣, with the phone masked.
+        page.fill("#resident-q", "kfr")
+        match = page.locator(f"#resident-results input[value='{kong.pk}']")
+        match.wait_for(state="attached")
+        results = page.inner_text("#resident-results")
+        assert "139****5678" in results and "13912345678" not in results
+        assert page.locator(f"input[value='{namesake.pk}']").count() == 0
+        page.locator("#resident-results label.pick", has=page.locator(f"input[value='{kong.pk}']")).click()
+        assert page.locator(f"#resident-chosen input[value='{kong.pk}']").is_checked()
         page.fill("textarea[name=request_text]", "腿脚不便，想请社工周六晚上上门量血压")
         page.fill("input[name=address]", "甲社区7号楼3单元201")
         page.fill("input[name=preferred_time]", "周六晚上")
@@ -58,3 +70,4 @@ def test_book_a_saturday_evening_visit_by_phone(cast, live_server, saturday, mon
         browser.close()
     booking = Booking.objects.get()
     assert booking.worker == cast.back_a and booking.preferred_time == "周六晚上"
+    assert booking.resident == kong

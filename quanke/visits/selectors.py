@@ -57,13 +57,15 @@ def station_residents(*, actor, unit):
     return registry_selectors.residents_for(actor=actor).filter(unit=unit)
 
 
-def resident_picker(*, actor, unit, query: str) -> list[Resident]:
-    """The booking form's search-as-you-type matches (ID/phone fragment, name, pinyin or its initials)."""
+def resident_picker(*, actor, unit, query: str) -> tuple[list[Resident], bool]:
+    """The booking form's search-as-you-type matches (ID/phone fragment, name, pinyin or its initials), and
+    whether there were more than the picker shows."""
     query = (query or "").strip()
     if not query:
-        return []
+        return [], False
     qs = registry_selectors.resident_search(actor=actor, query=query).filter(unit=unit)
-    return list(qs.order_by("name", "id")[:RESIDENT_PICKER_LIMIT])
+    rows = list(qs.order_by("name", "id")[: RESIDENT_PICKER_LIMIT + 1])
+    return rows[:RESIDENT_PICKER_LIMIT], len(rows) > RESIDENT_PICKER_LIMIT
 
 
 def bookings_for(*, actor):

@@ -126,7 +126,7 @@ def booking_new(request):
         )
     # "查找" without JavaScript posts the whole form back: show the matches, keep what was typed, save nothing.
     finding = request.method == "POST" and "find_resident" in request.POST
-    resident_q = request.POST.get("resident_q", "").strip() if request.method == "POST" else ""
+    resident_q = request.POST.get("resident_q", "").strip() if finding else ""
     form = BookingForm(
         None if finding else (request.POST or None),
         initial=request.POST.dict() if finding else initial,
@@ -162,6 +162,7 @@ def booking_new(request):
             return redirect("visits:booking_detail", pk=booking.pk)
     day = form["day"].value()
     day = _day(day if isinstance(day, str) else (day.isoformat() if day else ""), timezone.localdate())
+    rows, more = selectors.resident_picker(actor=request.user, unit=unit, query=resident_q)
     return render(
         request,
         "visits/booking_form.html",
@@ -173,10 +174,8 @@ def booking_new(request):
             "selected": request.POST.get("slot", ""),
             "chosen": form.chosen_resident(),
             "resident_q": resident_q,
-            "finding": finding,
-            "rows": selectors.resident_picker(actor=request.user, unit=unit, query=resident_q)
-            if finding
-            else [],
+            "rows": rows,
+            "more": more,
         },
     )
 
@@ -187,8 +186,8 @@ def booking_residents(request):
     permissions.require(permissions.can_book_visits(request.user))
     unit = _station(request)
     query = request.GET.get("resident_q", "").strip()
-    rows = selectors.resident_picker(actor=request.user, unit=unit, query=query)
-    return render(request, "visits/_resident_picker.html", {"rows": rows, "query": query, "finding": True})
+    rows, more = selectors.resident_picker(actor=request.user, unit=unit, query=query)
+    return render(request, "visits/_resident_picker.html", {"rows": rows, "more": more, "query": query})
 
 
 @login_required

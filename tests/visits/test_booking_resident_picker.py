@@ -76,10 +76,14 @@ def test_out_of_scope_resident_id_is_refused_in_chinese_and_nothing_is_saved(cas
     duty(cast.back_a, saturday, time(9), time(21))
     other = make_resident(cast.community_b, "钱多多")
     login(client, cast.desk_a)
-    response = client.post(reverse("visits:booking_new"), booking_post(saturday, resident=other.pk))
+    response = client.post(
+        reverse("visits:booking_new"), booking_post(saturday, resident=other.pk, resident_q="qdd")
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "所选居民不在本站点的居民名册中" in body
-    assert "钱多多" not in body
+    # The refused id is neither shown as chosen nor does a leftover search text claim "not found".
+    assert "钱多多" not in body and "本社区没有找到" not in body
+    assert '<input type="radio" name="resident" value="" checked>' in body
     assert not Booking.objects.exists() and not Notification.objects.exists()
     assert not AuditEvent.objects.filter(object_type="visits.booking").exists()
 
@@ -155,3 +159,24 @@ def test_booking_page_does_not_grow_with_the_community(cast, client, django_asse
     assert "测试居民" not in after and 'name="resident"' in after
     # Only the CSRF token differs between the two renders, and it has a fixed length.
     assert len(after.encode()) == len(before.encode())
+
+
+def test_picker_shows_at_most_twelve_and_says_there_are_more(cast, client, django_assert_max_num_queries):
+    hh = Household.objects.create(unit=cast.community_a, number="BIG2", address="甲社区8号楼")
+    Resident.objects.bulk_create(
+        Resident(
+            household=hh,
+            unit=cast.community_a,
+            name=f"王{i:02d}",
+            id_number=f"330102196001{i:06d}",
+            birth_date=date(1960, 1, 1),
+            sex="M",
+        )
+        for i in range(20)
+    )
+    login(client, cast.desk_a)
+    with django_assert_max_num_queries(4):
+        body = picker(client, "王")
+    assert body.count('name="resident"') == 12 and "王00" in body and "王11" in body and "王12" not in body
+    assert "只显示前 12 位" in body
+    assert "只显示前" not in picker(client, "王19")

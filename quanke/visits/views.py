@@ -114,10 +114,15 @@ def booking_new(request):
     initial = {"day": _day(request.GET.get("day"), timezone.localdate())}
     if request.GET.get("resident", "").isdigit():
         resident = registry_selectors.resident_get_for(actor=request.user, pk=int(request.GET["resident"]))
-        # The caller's fields are filled with her full phone and address: a read of personal data.
-        audit_record(
-            actor=request.user, action=AuditEvent.Action.READ, obj=resident, changes={"via": "visits.booking"}
-        )
+        if request.method == "GET":
+            # The caller's fields are shown filled with her full phone and address: a read of personal data.
+            # (A post keeps ?resident= in its URL but shows what was posted, so it is not read again.)
+            audit_record(
+                actor=request.user,
+                action=AuditEvent.Action.READ,
+                obj=resident,
+                changes={"via": "visits.booking"},
+            )
         initial.update(
             resident=resident,
             caller_name=resident.name,

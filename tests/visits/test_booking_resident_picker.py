@@ -125,7 +125,8 @@ def test_a_chosen_resident_stays_chosen_across_a_search(cast, saturday, client):
     assert "本社区没有找到该居民" in body
 
 
-def test_prefilling_from_a_resident_is_an_audited_read(cast, client):
+def test_prefilling_from_a_resident_is_an_audited_read(cast, saturday, duty, client):
+    duty(cast.back_a, saturday, time(9), time(21))
     r = make_resident(cast.community_a, "孔繁荣", phone="13912345678")
     login(client, cast.desk_a)
     body = client.get(reverse("visits:booking_new"), {"resident": r.pk}).content.decode()
@@ -134,6 +135,11 @@ def test_prefilling_from_a_resident_is_an_audited_read(cast, client):
     event = AuditEvent.objects.get(action=AuditEvent.Action.READ)
     assert (event.actor, event.object_id) == (cast.desk_a, str(r.pk))
     assert event.changes == {"via": "visits.booking"}
+    # Posting the form from that page (its URL keeps ?resident=) books without a second read row.
+    url = reverse("visits:booking_new") + f"?resident={r.pk}"
+    client.post(url, booking_post(saturday, resident=r.pk, caller_name="孔繁荣"))
+    assert Booking.objects.get().resident == r
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.READ).count() == 1
 
 
 def test_booking_page_does_not_grow_with_the_community(cast, client, django_assert_max_num_queries):

@@ -186,3 +186,16 @@ def test_picker_shows_at_most_twelve_and_says_there_are_more(cast, client, djang
     assert body.count('name="resident"') == 12 and "王00" in body and "王11" in body and "王12" not in body
     assert "只显示前 12 位" in body
     assert "只显示前" not in picker(client, "王19")
+
+
+def test_enter_in_a_field_books_rather_than_searches(cast, client):
+    """Browsers submit with the form's first submit button on Enter: it must be the booking one, not 查找."""
+    import re
+
+    client.force_login(cast.desk_a)
+    html = client.get(reverse("visits:booking_new") + f"?unit={cast.community_a.pk}").content.decode()
+    form = re.search(
+        r'<form method="post" class="card stack" id="booking-form">(.*?)</form>', html, re.S
+    ).group(1)
+    first = re.search(r"<button[^>]*type=\"submit\"[^>]*>", form).group(0)
+    assert 'name="find_resident"' not in first

@@ -61,3 +61,9 @@ class RefuseForm(forms.Form):
     reasons = forms.CharField(
         label=_("不予批准理由（书面告知申请人）"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ReferForm(forms.Form):
+    note = forms.CharField(
+        label=_("报送说明（可选）"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

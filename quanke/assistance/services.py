@@ -397,6 +397,59 @@ def suggested_amount(application: AssistanceApplication) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
+def _check_street_authority(app: AssistanceApplication, amount: Decimal, on: date) -> None:
+    """临时救助 above the street's limit is approved by the county civil-affairs bureau, not the street."""
+    if not selectors.decides_at_street_level(app):
+        return
+    limit = selectors.temporary_street_limit(app.unit, on)
+    if limit is not None and amount > limit.amount:
+        raise ValidationError(
+            {
+                "monthly_amount": _(
+                    "临时救助金额 %(a)s 元超过街道（乡镇）审批限额 %(l)s 元（%(place)s，自 %(d)s 起），"
+                    "须报区县民政局审批：请使用“报区县民政局审批”将办件转区县办理。"
+                )
+                % {
+                    "a": amount.quantize(Decimal("0.01")),
+                    "l": limit.amount,
+                    "place": limit.locality_label,
+                    "d": limit.start.isoformat(),
+                }
+            },
+            code="above_street_limit",
+        )
+
+
+def application_refer_to_county(
+    *, actor, application: AssistanceApplication, note: str = "", at=None
+) -> AssistanceApplication:
+    """The street sends a 临时救助 application it may not approve (above its limit) up to the county: the
+    matter is forwarded to the county, where a county handler claims it and decides."""
+    with transaction.atomic():
+        app = _lock_application(actor, application, ApplicationStep.APPROVED)
+        if app.program != Program.TEMPORARY:
+            raise StepRefused(_("只有临时救助申请按金额报区县审批。"))
+        if app.step != ApplicationStep.INVESTIGATED:
+            raise StepRefused(_("须先完成入户调查，再报区县民政局审批。"))
+        if not selectors.decides_at_street_level(app):
+            raise StepRefused(_("该申请已在区县办理。"))
+        county = selectors.county_above(app.unit)
+        if county is None:
+            raise ValidationError(_("找不到该社区所属的区县，无法报送。"))
+        matter = _hold_matter(actor, app, at)
+        text = _("临时救助报区县民政局审批（超过街道审批限额）。")
+        app.matter = matter_services.matter_forward(
+            actor=actor, matter=matter, department=county, note=f"{text}{(note or '').strip()}", at=at
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=app,
+            changes={"referred_to": county.name, "note": (note or "").strip()},
+        )
+    return app
+
+
 def application_approve(
     *,
     actor,
@@ -423,6 +476,8 @@ def application_approve(
                     % {"d": app.publicity_end.isoformat()}
                 }
             )
+        if app.program == Program.TEMPORARY:
+            _check_street_authority(app, Decimal(monthly_amount), decided_on)
         _hold_matter(actor, app, at)
         before = app.step
         app.step = ApplicationStep.APPROVED

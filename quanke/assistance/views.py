@@ -16,6 +16,7 @@ from quanke.assistance.forms import (
     DecisionForm,
     InvestigateForm,
     PublicizeForm,
+    ReferForm,
     RefuseForm,
     ReviewForm,
 )
@@ -193,6 +194,7 @@ def _step_forms(application, data=None, action=""):
             initial={"decided_on": today, "monthly_amount": services.suggested_amount(application)}
         ),
         "refuse": RefuseForm(),
+        "refer": ReferForm(),
     }
     if action in forms and data is not None:
         forms[action] = type(forms[action])(data)
@@ -208,9 +210,19 @@ def _application_page(request, application, forms, status=200):
             "forms": forms,
             "can_process": permissions.can_process_assistance_application(request.user, application),
             "events": application.matter.events.select_related("actor").order_by("at", "id"),
+            **_authority(application),
         },
         status=status,
     )
+
+
+def _authority(application) -> dict:
+    """For 临时救助 decided below the county: the street's limit, shown where the amount is entered."""
+    if application.program != Program.TEMPORARY or not application.is_open:
+        return {"street_limit": None, "at_street": False}
+    at_street = selectors.decides_at_street_level(application)
+    limit = selectors.temporary_street_limit(application.unit, selectors.today()) if at_street else None
+    return {"street_limit": limit, "at_street": at_street}
 
 
 @login_required
@@ -225,6 +237,7 @@ STEP_SERVICES = {
     "publicize": services.application_publicize,
     "approve": services.application_approve,
     "refuse": services.application_refuse,
+    "refer": services.application_refer_to_county,
 }
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from quanke.assistance import parameters
 from quanke.assistance.engine import RECEIVABLE_PROGRAMS, EngineError, assess_household, build_system
 from quanke.assistance.models import (
+    ApplicationStep,
     AssistanceApplication,
     AssistanceReview,
     Finding,
@@ -323,7 +324,14 @@ def household_applicant(household: Household) -> Resident | None:
     return next((m for m in members if m.relation == "head"), members[0] if members else None)
 
 
-def applications_for(*, actor, step: str = ""):
+NOTICE_FILTERS = {
+    "pending": _("告知书待送达"),
+    "overdue": _("告知书逾期未送达"),
+}
+
+
+def applications_for(*, actor, step: str = "", notice: str = "", on: date | None = None):
+    """``notice``: "pending" (refused, written notice not yet delivered) or "overdue" (and past its due date)."""
     if not permissions.can_view_personal_data(actor):
         return AssistanceApplication.objects.none()
     qs = AssistanceApplication.objects.filter(permissions.unit_scope(actor)).select_related(
@@ -331,6 +339,10 @@ def applications_for(*, actor, step: str = ""):
     )
     if step:
         qs = qs.filter(step=step)
+    if notice in NOTICE_FILTERS:
+        qs = qs.filter(step=ApplicationStep.REFUSED, notice_delivered_on__isnull=True)
+        if notice == "overdue":
+            qs = qs.filter(notice_due_on__lt=on or today())
     return qs.order_by("-accepted_on", "-id")
 
 

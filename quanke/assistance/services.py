@@ -18,6 +18,7 @@ from quanke.assistance import selectors
 from quanke.assistance.models import (
     FINDING_TRANSITIONS,
     HOUSEHOLD_BENEFIT_PROGRAMS,
+    NOTICE_WORKING_DAYS,
     OPEN_STEPS,
     PROGRAM_ITEMS,
     PUBLICITY_DAYS,
@@ -34,7 +35,7 @@ from quanke.assistance.models import (
 )
 from quanke.assistance.scanning import Progress, ScanResult, scan_registry
 from quanke.catalog.models import Item
-from quanke.core import permissions
+from quanke.core import permissions, workdays
 from quanke.core.audit import audit_record
 from quanke.core.models import AuditEvent, UnitLevel
 from quanke.matters import services as matter_services
@@ -543,7 +544,51 @@ def application_refuse(
         app.step = ApplicationStep.REFUSED
         app.refusal_reasons = reasons
         app.decided_on, app.decided_by = decided_on or timezone.localdate(), actor
-        app.save(update_fields=["step", "refusal_reasons", "decided_on", "decided_by", "updated_at"])
+        app.notice_due_on = workdays.add_working_days(app.decided_on, NOTICE_WORKING_DAYS).date
+        app.save(
+            update_fields=[
+                "step",
+                "refusal_reasons",
+                "decided_on",
+                "decided_by",
+                "notice_due_on",
+                "updated_at",
+            ]
+        )
         matter_services.matter_refuse(actor=actor, matter=app.matter, reason=reasons, at=at)
-        _step_audit(actor, app, before, reasons=reasons)
+        _step_audit(actor, app, before, reasons=reasons, notice_due_on=app.notice_due_on)
+    return app
+
+
+def application_notice_deliver(
+    *, actor, application: AssistanceApplication, delivered_on: date
+) -> AssistanceApplication:
+    """Record that the written refusal (不予批准告知书) reached the applicant, by whoever decided it."""
+    if delivered_on > timezone.localdate():
+        raise ValidationError({"delivered_on": _("送达日期不能晚于今天。")})
+    with transaction.atomic():
+        app = (
+            AssistanceApplication.objects.select_for_update()
+            .select_related("matter", "unit")
+            .get(pk=application.pk)
+        )
+        permissions.require(permissions.can_process_assistance_application(actor, app))
+        if app.step != ApplicationStep.REFUSED:
+            raise StepRefused(_("只有不予批准的申请才需送达告知书。"))
+        if app.notice_delivered_on is not None:
+            raise StepRefused(_("告知书已于 %(d)s 登记送达。") % {"d": app.notice_delivered_on.isoformat()})
+        if delivered_on < app.decided_on:
+            raise ValidationError({"delivered_on": _("送达日期不能早于决定日期。")})
+        app.notice_delivered_on, app.notice_delivered_by = delivered_on, actor
+        app.save(update_fields=["notice_delivered_on", "notice_delivered_by", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=app,
+            changes={
+                "notice_delivered_on": delivered_on,
+                "notice_due_on": app.notice_due_on,
+                "late": bool(app.notice_due_on and delivered_on > app.notice_due_on),
+            },
+        )
     return app

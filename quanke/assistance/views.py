@@ -15,6 +15,7 @@ from quanke.assistance.forms import (
     ApproveForm,
     DecisionForm,
     InvestigateForm,
+    NoticeDeliveredForm,
     PublicizeForm,
     ReferForm,
     RefuseForm,
@@ -152,13 +153,22 @@ def application_list(request):
     step = request.GET.get("step", "")
     if step not in ApplicationStep.values:
         step = ""
-    page = Paginator(selectors.applications_for(actor=request.user, step=step), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    notice = request.GET.get("notice", "")
+    if notice not in selectors.NOTICE_FILTERS:
+        notice = ""
+    qs = selectors.applications_for(actor=request.user, step=step, notice=notice)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "assistance/application_list.html",
-        {"page": page, "step": step, "steps": ApplicationStep.choices},
+        {
+            "page": page,
+            "step": step,
+            "steps": ApplicationStep.choices,
+            "notice": notice,
+            "notices": list(selectors.NOTICE_FILTERS.items()),
+            "today": selectors.today(),
+        },
     )
 
 
@@ -195,6 +205,7 @@ def _step_forms(application, data=None, action=""):
         ),
         "refuse": RefuseForm(),
         "refer": ReferForm(),
+        "deliver": NoticeDeliveredForm(initial={"delivered_on": today}),
     }
     if action in forms and data is not None:
         forms[action] = type(forms[action])(data)
@@ -211,6 +222,7 @@ def _application_page(request, application, forms, status=200):
             "can_process": permissions.can_process_assistance_application(request.user, application),
             "events": application.matter.events.select_related("actor").order_by("at", "id"),
             **_authority(application),
+            "today": selectors.today(),
         },
         status=status,
     )
@@ -238,6 +250,7 @@ STEP_SERVICES = {
     "approve": services.application_approve,
     "refuse": services.application_refuse,
     "refer": services.application_refer_to_county,
+    "deliver": services.application_notice_deliver,
 }
 
 
@@ -262,3 +275,13 @@ def application_step(request, pk, action):
             messages.success(request, _("已保存。"))
             return redirect("assistance:application_detail", pk=pk)
     return _application_page(request, application, forms, status=400)
+
+
+@login_required
+def application_notice(request, pk):
+    """The printable written refusal (不予批准告知书) handed or posted to the applicant."""
+    permissions.require(permissions.can_view_personal_data(request.user))
+    application = selectors.application_get_for(actor=request.user, pk=pk)
+    if application.step != ApplicationStep.REFUSED:
+        raise Http404("no refusal notice")
+    return render(request, "assistance/refusal_notice.html", {"a": application})

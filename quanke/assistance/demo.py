@@ -139,8 +139,16 @@ def _temporary(ctx) -> None:
                     at=_at(decided, 16),
                 )
             else:
+                approver = handler
+                limit = selectors.temporary_street_limit(app.unit, decided)
+                if limit is not None and amount > limit.amount:
+                    # Above the street's authority: sent up, and the county's handler approves it.
+                    app = services.application_refer_to_county(
+                        actor=handler, application=app, at=_at(decided, 10)
+                    )
+                    approver = ctx.users["quju_mz"]
                 services.application_approve(
-                    actor=handler,
+                    actor=approver,
                     application=app,
                     decided_on=decided,
                     monthly_amount=amount,

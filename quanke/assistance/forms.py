@@ -61,3 +61,13 @@ class RefuseForm(forms.Form):
     reasons = forms.CharField(
         label=_("不予批准理由（书面告知申请人）"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ReferForm(forms.Form):
+    note = forms.CharField(
+        label=_("报送说明（可选）"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NoticeDeliveredForm(forms.Form):
+    delivered_on = forms.DateField(label=_("告知书送达日期"), widget=forms.DateInput(attrs={"type": "date"}))

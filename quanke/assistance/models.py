@@ -333,6 +333,8 @@ OPEN_STEPS = [step for step, targets in STEP_TRANSITIONS.items() if targets]
 # Programmes whose recipients are posted publicly before confirmation; the others go straight to decision.
 PUBLICITY_PROGRAMS = (Program.DIBAO, Program.DIBAO_EDGE, Program.TEKUN)
 PUBLICITY_DAYS = 7
+# Refusals are notified in writing, with the reasons, within 3 working days of the decision.
+NOTICE_WORKING_DAYS = 3
 # The catalog item an application of each programme is accepted under.
 PROGRAM_ITEMS = {
     Program.DIBAO: "SA-DIBAO",
@@ -397,6 +399,17 @@ class AssistanceApplication(BaseModel):
     )
     payment_from = models.DateField(_("发放起始月"), null=True, blank=True)
     refusal_reasons = models.TextField(_("不予批准理由"), blank=True)
+    # The written refusal (不予批准告知书) is due within NOTICE_WORKING_DAYS of the decision.
+    notice_due_on = models.DateField(_("告知书送达期限"), null=True, blank=True)
+    notice_delivered_on = models.DateField(_("告知书送达日期"), null=True, blank=True)
+    notice_delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("告知书送达登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("救助申请")
@@ -424,6 +437,10 @@ class AssistanceApplication(BaseModel):
                 condition=~models.Q(step="publicity") | models.Q(publicity_start__isnull=False),
                 name="application_publicity_has_dates",
             ),
+            models.CheckConstraint(
+                condition=models.Q(notice_delivered_on__isnull=True) | models.Q(step="refused"),
+                name="application_notice_only_when_refused",
+            ),
         ]
 
     def __str__(self):
@@ -436,3 +453,12 @@ class AssistanceApplication(BaseModel):
     @property
     def needs_publicity(self) -> bool:
         return self.program in PUBLICITY_PROGRAMS
+
+    def notice_overdue_on(self, day) -> bool:
+        """The written refusal is still undelivered after its due date."""
+        return (
+            self.step == ApplicationStep.REFUSED
+            and self.notice_delivered_on is None
+            and self.notice_due_on is not None
+            and self.notice_due_on < day
+        )

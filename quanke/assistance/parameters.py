@@ -17,12 +17,17 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from quanke.assistance.engine import ParameterDataError, build_system
-from quanke.assistance.engine.system import OPTIONAL_PARAMETERS, REQUIRED_PARAMETERS
+from quanke.assistance.engine.system import OPTIONAL_PARAMETERS, PROCEDURE_PARAMETERS, REQUIRED_PARAMETERS
 from quanke.assistance.models import NATIONAL_CODE, Locality, LocalityParameter, UnitLocality
 
 # Beijing-style localities give one 低保 standard for urban and rural alike.
 UNIFIED_STANDARD = "dibao.standard"
-KNOWN_PATHS: dict[str, str] = {UNIFIED_STANDARD: "money", **REQUIRED_PARAMETERS, **OPTIONAL_PARAMETERS}
+KNOWN_PATHS: dict[str, str] = {
+    UNIFIED_STANDARD: "money",
+    **REQUIRED_PARAMETERS,
+    **OPTIONAL_PARAMETERS,
+    **PROCEDURE_PARAMETERS,
+}
 NATIONAL_PATHS = frozenset(path for path in REQUIRED_PARAMETERS if not path.startswith("dibao.standard"))
 
 _lock = threading.Lock()

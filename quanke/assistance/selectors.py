@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Max, Q
 from django.http import Http404
@@ -16,8 +17,16 @@ from django.utils.translation import gettext as _
 
 from quanke.assistance import parameters
 from quanke.assistance.engine import RECEIVABLE_PROGRAMS, EngineError, assess_household, build_system
-from quanke.assistance.models import AssistanceApplication, AssistanceReview, Finding, FindingStatus, ScanRun
+from quanke.assistance.models import (
+    ApplicationStep,
+    AssistanceApplication,
+    AssistanceReview,
+    Finding,
+    FindingStatus,
+    ScanRun,
+)
 from quanke.core import permissions
+from quanke.core.models import UnitLevel
 from quanke.registry.models import Benefit, Household, Program, Resident
 
 SEX_CODES = {"M": "male", "F": "female"}
@@ -268,12 +277,61 @@ def finding_alternatives(finding: Finding) -> list[dict]:
 # --- Applications -------------------------------------------------------------------------------------
 
 
+STREET_LIMIT_PATH = "temporary.street_limit"
+
+
+@dataclass(frozen=True)
+class StreetLimit:
+    """The street/township's approval limit for 临时救助 on a date; above it the county decides."""
+
+    amount: Decimal
+    start: date
+    locality_label: str
+
+
+def temporary_street_limit(unit, on: date) -> StreetLimit | None:
+    """The limit in force for ``unit``'s locality on ``on``; None where the locality sets none (then the
+    street's authority is not limited by the system)."""
+    locality = parameters.locality_for_unit(unit)
+    try:
+        systems = build_system(parameters.parameter_overrides())
+        if not systems.has_parameter(locality, STREET_LIMIT_PATH):
+            return None
+        value = systems.parameter_value(locality, STREET_LIMIT_PATH, on.isoformat())
+    except EngineError:
+        return None
+    if value is None:
+        return None
+    return StreetLimit(
+        amount=Decimal(str(value.value)).quantize(Decimal("0.01")),
+        start=date.fromisoformat(value.start),
+        locality_label=systems.get(locality).label,
+    )
+
+
+def county_above(unit):
+    """The county (区/县) the unit belongs to, where 临时救助 above the street's limit is approved."""
+    return next((u for u in [unit, *unit.ancestors()] if u.level == UnitLevel.COUNTY), None)
+
+
+def decides_at_street_level(application: AssistanceApplication) -> bool:
+    """Whether the office now holding the application's matter is below the county (street or station)."""
+    return application.matter.handling_unit.level != UnitLevel.COUNTY
+
+
 def household_applicant(household: Household) -> Resident | None:
     members = list(household.members.order_by("id"))
     return next((m for m in members if m.relation == "head"), members[0] if members else None)
 
 
-def applications_for(*, actor, step: str = ""):
+NOTICE_FILTERS = {
+    "pending": _("告知书待送达"),
+    "overdue": _("告知书逾期未送达"),
+}
+
+
+def applications_for(*, actor, step: str = "", notice: str = "", on: date | None = None):
+    """``notice``: "pending" (refused, written notice not yet delivered) or "overdue" (and past its due date)."""
     if not permissions.can_view_personal_data(actor):
         return AssistanceApplication.objects.none()
     qs = AssistanceApplication.objects.filter(permissions.unit_scope(actor)).select_related(
@@ -281,6 +339,10 @@ def applications_for(*, actor, step: str = ""):
     )
     if step:
         qs = qs.filter(step=step)
+    if notice in NOTICE_FILTERS:
+        qs = qs.filter(step=ApplicationStep.REFUSED, notice_delivered_on__isnull=True)
+        if notice == "overdue":
+            qs = qs.filter(notice_due_on__lt=on or today())
     return qs.order_by("-accepted_on", "-id")
 
 

@@ -18,6 +18,7 @@ from quanke.assistance import selectors
 from quanke.assistance.models import (
     FINDING_TRANSITIONS,
     HOUSEHOLD_BENEFIT_PROGRAMS,
+    NOTICE_WORKING_DAYS,
     OPEN_STEPS,
     PROGRAM_ITEMS,
     PUBLICITY_DAYS,
@@ -34,7 +35,7 @@ from quanke.assistance.models import (
 )
 from quanke.assistance.scanning import Progress, ScanResult, scan_registry
 from quanke.catalog.models import Item
-from quanke.core import permissions
+from quanke.core import permissions, workdays
 from quanke.core.audit import audit_record
 from quanke.core.models import AuditEvent, UnitLevel
 from quanke.matters import services as matter_services
@@ -397,6 +398,59 @@ def suggested_amount(application: AssistanceApplication) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
+def _check_street_authority(app: AssistanceApplication, amount: Decimal, on: date) -> None:
+    """临时救助 above the street's limit is approved by the county civil-affairs bureau, not the street."""
+    if not selectors.decides_at_street_level(app):
+        return
+    limit = selectors.temporary_street_limit(app.unit, on)
+    if limit is not None and amount > limit.amount:
+        raise ValidationError(
+            {
+                "monthly_amount": _(
+                    "临时救助金额 %(a)s 元超过街道（乡镇）审批限额 %(l)s 元（%(place)s，自 %(d)s 起），"
+                    "须报区县民政局审批：请使用“报区县民政局审批”将办件转区县办理。"
+                )
+                % {
+                    "a": amount.quantize(Decimal("0.01")),
+                    "l": limit.amount,
+                    "place": limit.locality_label,
+                    "d": limit.start.isoformat(),
+                }
+            },
+            code="above_street_limit",
+        )
+
+
+def application_refer_to_county(
+    *, actor, application: AssistanceApplication, note: str = "", at=None
+) -> AssistanceApplication:
+    """The street sends a 临时救助 application it may not approve (above its limit) up to the county: the
+    matter is forwarded to the county, where a county handler claims it and decides."""
+    with transaction.atomic():
+        app = _lock_application(actor, application, ApplicationStep.APPROVED)
+        if app.program != Program.TEMPORARY:
+            raise StepRefused(_("只有临时救助申请按金额报区县审批。"))
+        if app.step != ApplicationStep.INVESTIGATED:
+            raise StepRefused(_("须先完成入户调查，再报区县民政局审批。"))
+        if not selectors.decides_at_street_level(app):
+            raise StepRefused(_("该申请已在区县办理。"))
+        county = selectors.county_above(app.unit)
+        if county is None:
+            raise ValidationError(_("找不到该社区所属的区县，无法报送。"))
+        matter = _hold_matter(actor, app, at)
+        text = _("临时救助报区县民政局审批（超过街道审批限额）。")
+        app.matter = matter_services.matter_forward(
+            actor=actor, matter=matter, department=county, note=f"{text}{(note or '').strip()}", at=at
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=app,
+            changes={"referred_to": county.name, "note": (note or "").strip()},
+        )
+    return app
+
+
 def application_approve(
     *,
     actor,
@@ -423,6 +477,8 @@ def application_approve(
                     % {"d": app.publicity_end.isoformat()}
                 }
             )
+        if app.program == Program.TEMPORARY:
+            _check_street_authority(app, Decimal(monthly_amount), decided_on)
         _hold_matter(actor, app, at)
         before = app.step
         app.step = ApplicationStep.APPROVED
@@ -488,7 +544,51 @@ def application_refuse(
         app.step = ApplicationStep.REFUSED
         app.refusal_reasons = reasons
         app.decided_on, app.decided_by = decided_on or timezone.localdate(), actor
-        app.save(update_fields=["step", "refusal_reasons", "decided_on", "decided_by", "updated_at"])
+        app.notice_due_on = workdays.add_working_days(app.decided_on, NOTICE_WORKING_DAYS).date
+        app.save(
+            update_fields=[
+                "step",
+                "refusal_reasons",
+                "decided_on",
+                "decided_by",
+                "notice_due_on",
+                "updated_at",
+            ]
+        )
         matter_services.matter_refuse(actor=actor, matter=app.matter, reason=reasons, at=at)
-        _step_audit(actor, app, before, reasons=reasons)
+        _step_audit(actor, app, before, reasons=reasons, notice_due_on=app.notice_due_on)
+    return app
+
+
+def application_notice_deliver(
+    *, actor, application: AssistanceApplication, delivered_on: date
+) -> AssistanceApplication:
+    """Record that the written refusal (不予批准告知书) reached the applicant, by whoever decided it."""
+    if delivered_on > timezone.localdate():
+        raise ValidationError({"delivered_on": _("送达日期不能晚于今天。")})
+    with transaction.atomic():
+        app = (
+            AssistanceApplication.objects.select_for_update()
+            .select_related("matter", "unit")
+            .get(pk=application.pk)
+        )
+        permissions.require(permissions.can_process_assistance_application(actor, app))
+        if app.step != ApplicationStep.REFUSED:
+            raise StepRefused(_("只有不予批准的申请才需送达告知书。"))
+        if app.notice_delivered_on is not None:
+            raise StepRefused(_("告知书已于 %(d)s 登记送达。") % {"d": app.notice_delivered_on.isoformat()})
+        if delivered_on < app.decided_on:
+            raise ValidationError({"delivered_on": _("送达日期不能早于决定日期。")})
+        app.notice_delivered_on, app.notice_delivered_by = delivered_on, actor
+        app.save(update_fields=["notice_delivered_on", "notice_delivered_by", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=app,
+            changes={
+                "notice_delivered_on": delivered_on,
+                "notice_due_on": app.notice_due_on,
+                "late": bool(app.notice_due_on and delivered_on > app.notice_due_on),
+            },
+        )
     return app

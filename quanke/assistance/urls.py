@@ -12,5 +12,6 @@ urlpatterns = [
     path("applications/", views.application_list, name="application_list"),
     path("applications/new/<int:resident_pk>/", views.application_new, name="application_new"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/notice/", views.application_notice, name="application_notice"),
     path("applications/<int:pk>/<str:action>/", views.application_step, name="application_step"),
 ]

@@ -15,7 +15,9 @@ from quanke.assistance.forms import (
     ApproveForm,
     DecisionForm,
     InvestigateForm,
+    NoticeDeliveredForm,
     PublicizeForm,
+    ReferForm,
     RefuseForm,
     ReviewForm,
 )
@@ -151,13 +153,22 @@ def application_list(request):
     step = request.GET.get("step", "")
     if step not in ApplicationStep.values:
         step = ""
-    page = Paginator(selectors.applications_for(actor=request.user, step=step), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    notice = request.GET.get("notice", "")
+    if notice not in selectors.NOTICE_FILTERS:
+        notice = ""
+    qs = selectors.applications_for(actor=request.user, step=step, notice=notice)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "assistance/application_list.html",
-        {"page": page, "step": step, "steps": ApplicationStep.choices},
+        {
+            "page": page,
+            "step": step,
+            "steps": ApplicationStep.choices,
+            "notice": notice,
+            "notices": list(selectors.NOTICE_FILTERS.items()),
+            "today": selectors.today(),
+        },
     )
 
 
@@ -193,6 +204,8 @@ def _step_forms(application, data=None, action=""):
             initial={"decided_on": today, "monthly_amount": services.suggested_amount(application)}
         ),
         "refuse": RefuseForm(),
+        "refer": ReferForm(),
+        "deliver": NoticeDeliveredForm(initial={"delivered_on": today}),
     }
     if action in forms and data is not None:
         forms[action] = type(forms[action])(data)
@@ -208,9 +221,20 @@ def _application_page(request, application, forms, status=200):
             "forms": forms,
             "can_process": permissions.can_process_assistance_application(request.user, application),
             "events": application.matter.events.select_related("actor").order_by("at", "id"),
+            **_authority(application),
+            "today": selectors.today(),
         },
         status=status,
     )
+
+
+def _authority(application) -> dict:
+    """For 临时救助 decided below the county: the street's limit, shown where the amount is entered."""
+    if application.program != Program.TEMPORARY or not application.is_open:
+        return {"street_limit": None, "at_street": False}
+    at_street = selectors.decides_at_street_level(application)
+    limit = selectors.temporary_street_limit(application.unit, selectors.today()) if at_street else None
+    return {"street_limit": limit, "at_street": at_street}
 
 
 @login_required
@@ -225,6 +249,8 @@ STEP_SERVICES = {
     "publicize": services.application_publicize,
     "approve": services.application_approve,
     "refuse": services.application_refuse,
+    "refer": services.application_refer_to_county,
+    "deliver": services.application_notice_deliver,
 }
 
 
@@ -249,3 +275,13 @@ def application_step(request, pk, action):
             messages.success(request, _("已保存。"))
             return redirect("assistance:application_detail", pk=pk)
     return _application_page(request, application, forms, status=400)
+
+
+@login_required
+def application_notice(request, pk):
+    """The printable written refusal (不予批准告知书) handed or posted to the applicant."""
+    permissions.require(permissions.can_view_personal_data(request.user))
+    application = selectors.application_get_for(actor=request.user, pk=pk)
+    if application.step != ApplicationStep.REFUSED:
+        raise Http404("no refusal notice")
+    return render(request, "assistance/refusal_notice.html", {"a": application})

@@ -74,6 +74,9 @@ REQUIRED_PARAMETERS: dict[str, str] = {
 }
 # 高龄津贴 is a local programme: a locality either defines all bands or none.
 OPTIONAL_PARAMETERS: dict[str, str] = {f"gaoling.amount.{key}": "money" for key, _, _ in GAOLING_BANDS}
+# Procedural values no formula reads (who may decide what), kept with the other dated local values so that
+# administrators maintain them in one place; each is optional on its own.
+PROCEDURE_PARAMETERS: dict[str, str] = {"temporary.street_limit": "money"}
 
 
 # --- Normalisation --------------------------------------------------------------------------------
@@ -284,7 +287,7 @@ def _locality_tree(national: dict, local: dict, name: str) -> tuple[dict, bool]:
             "rural": copy.deepcopy(standard),
         }
     leaves = _leaves(tree)
-    known = {**REQUIRED_PARAMETERS, **OPTIONAL_PARAMETERS}
+    known = {**REQUIRED_PARAMETERS, **OPTIONAL_PARAMETERS, **PROCEDURE_PARAMETERS}
     for path in sorted(set(leaves) - set(known)):
         raise ParameterDataError(f"localities.{name}.{path}", "未知参数")
     for path in REQUIRED_PARAMETERS:
@@ -360,6 +363,13 @@ class LocalitySystems:
         for part in name.split("."):
             node = node.children[part]
         return node
+
+    def has_parameter(self, locality: str, name: str) -> bool:
+        try:
+            self.parameter(locality, name)
+        except KeyError:
+            return False
+        return True
 
     def parameter_value(self, locality: str, name: str, date: str) -> ParameterValue | None:
         parameter = self.parameter(locality, name)

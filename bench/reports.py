@@ -481,6 +481,9 @@ def load_sources(months: int):
                 "unit_id": "h.unit_id",
                 "worker_id": "s.desk",
                 "forms_filled": "'{}'",
+                # As the visit services record it: a member of the household carries a 人群标签.
+                "special_group": "EXISTS (SELECT 1 FROM registry_resident r JOIN registry_resident_tags t "
+                "ON t.resident_id = r.id WHERE r.household_id = h.id)",
             },
             f"(SELECT {rand_hh} AS hid, ({rand_day} + time '09:00' + random() * interval '8 hours') "
             f"AT TIME ZONE 'Asia/Shanghai' AS t FROM generate_series(1, {n['visits']})) x "

@@ -89,7 +89,7 @@ def other_counts(unit: OrgUnit, period: Period, *, live: bool = True) -> dict:
     services = ServiceRecord.objects.filter(unit=unit, served_on__gte=days["gte"], served_on__lte=days["lte"])
     counts = {
         "visits": visits.count(),
-        "special_visits": visits.filter(household__members__tags__isnull=False).distinct().count(),
+        "special_visits": visits.filter(special_group=True).count(),
         "cases_opened": Case.objects.filter(
             unit=unit, opened_on__gte=period.start, opened_on__lte=period.end
         ).count(),

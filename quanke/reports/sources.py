@@ -76,20 +76,16 @@ class VisitSource:
     name = "visits"
 
     def collect(self, unit_ids, period, today, *, live):
-        from django.db.models import Exists, OuterRef
-
-        from quanke.registry.models import Resident
         from quanke.visits.models import Visit
 
         lo, hi = _period_range(period)
         out = _nested()
-        # Both counts in one pass over the covering index reports_visit_period_unit; "special" is a per-visit
-        # EXISTS (a tagged member in the household), so no DISTINCT over a fanned-out join.
-        tagged = Resident.objects.filter(household_id=OuterRef("household_id"), tags__isnull=False)
+        # Both counts in one pass over the covering index reports_visit_period_special; whether the household
+        # was a special group's is recorded on the visit itself (Visit.special_group).
         rows = (
             Visit.objects.filter(unit_id__in=unit_ids, visited_at__gte=lo, visited_at__lt=hi)
             .values("unit_id")
-            .annotate(visits=Count("unit_id"), special_visits=Count("unit_id", filter=Exists(tagged)))
+            .annotate(visits=Count("unit_id"), special_visits=Count("unit_id", filter=Q(special_group=True)))
             .order_by()
         )
         for r in rows:

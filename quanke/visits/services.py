@@ -569,6 +569,7 @@ def visit_record(
             pulse=pulse,
             bp_resident=bp_resident if systolic is not None else None,
             forms_filled=[f.strip() for f in forms_filled or [] if f.strip()],
+            special_group=household.members.filter(tags__isnull=False).exists(),
         )
         if met:
             visit.met.set(met)

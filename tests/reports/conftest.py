@@ -231,8 +231,19 @@ def others(cast, hand):
     tagged = make_resident(a, "李秀英")
     tagged.tags.add(Tag.objects.get(code="tekun"))
     plain = make_resident(a, "赵强")
-    for household, day in ((tagged.household, 3), (tagged.household, 20), (plain.household, 5)):
-        Visit.objects.create(unit=a, household=household, worker=cast.back_a, visited_at=at(2026, 3, day))
+    # Written directly: the flag the visit services set from the household's tags at the time of the visit.
+    for household, day, special in (
+        (tagged.household, 3, True),
+        (tagged.household, 20, True),
+        (plain.household, 5, False),
+    ):
+        Visit.objects.create(
+            unit=a,
+            household=household,
+            worker=cast.back_a,
+            visited_at=at(2026, 3, day),
+            special_group=special,
+        )
     Visit.objects.create(unit=a, household=plain.household, worker=cast.back_a, visited_at=at(2026, 2, 27))
 
     Case.objects.create(

@@ -215,7 +215,8 @@ def assistance_counts(unit: OrgUnit, period: Period, today: date, *, live: bool 
     counts: dict = {}
 
     def put(code, program, value):
-        counts[program_key(code, program)] = value
+        if value:  # like the optimised source: per-programme counts only where there is something to count
+            counts[program_key(code, program)] = value
         counts[code] = counts.get(code, 0) + value
 
     for program in PROGRAM_ITEMS:
@@ -230,7 +231,7 @@ def assistance_counts(unit: OrgUnit, period: Period, today: date, *, live: bool 
         amount = approved.aggregate(a=Sum("monthly_amount"))["a"]
         put("aid_approved_amount", program, amount.quantize(Decimal("0.01")) if amount else 0)
         if program == Program.TEMPORARY:
-            counts["aid_temporary_amount"] = counts[program_key("aid_approved_amount", program)]
+            counts["aid_temporary_amount"] = counts.get(program_key("aid_approved_amount", program), 0)
             continue
         in_force = Benefit.objects.filter(unit=unit, program=program, start_date__lte=as_of).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=as_of)

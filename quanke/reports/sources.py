@@ -245,9 +245,10 @@ class AssistanceSource:
         monthly = [p for p in programs if p != Program.TEMPORARY]
 
         def add(uid, code, program, value):
+            if not value:
+                return  # per-programme counts are kept only where there is something to count
             if isinstance(value, Decimal):
                 value = value.quantize(CENT)  # SQLite returns sums with any exponent
-            value = value or 0
             out[uid][code] = out[uid].get(code, 0) + value
             key = ind.program_key(code, program)
             out[uid][key] = out[uid].get(key, 0) + value
@@ -275,7 +276,9 @@ class AssistanceSource:
             add(uid, "aid_refused", program, r["refused"])
             add(uid, "aid_approved_amount", program, r["approved_amount"])
             if program == Program.TEMPORARY:
-                out[uid]["aid_temporary_amount"] = out[uid][ind.program_key("aid_approved_amount", program)]
+                out[uid]["aid_temporary_amount"] = out[uid].get(
+                    ind.program_key("aid_approved_amount", program), 0
+                )
 
         # In force on the last day of the period, or today while the period is still running.
         as_of = min(period.end, today)
@@ -312,24 +315,7 @@ class AssistanceSource:
                 .order_by()
             ):
                 out[r["unit_id"]]["findings_open_now"] = r["n"]
-        per_programme = [
-            ind.program_key(code, program)
-            for code in (
-                "aid_applications",
-                "aid_proactive",
-                "aid_approved",
-                "aid_refused",
-                "aid_approved_amount",
-            )
-            for program in programs
-        ] + [
-            ind.program_key(code, program)
-            for code in ("aid_recipients", "aid_households", "aid_monthly_amount")
-            for program in monthly
-        ]
         for uid in unit_ids:
-            for name in per_programme:
-                out[uid].setdefault(name, 0)
             for name in (
                 "aid_applications",
                 "aid_proactive",

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja import Status as Reply
@@ -150,6 +151,9 @@ class ApplicationOut(ApplicationRow):
     decided_by: str | None
     payment_from: date | None
     refusal_reasons: str
+    notice_due_on: date | None = Field(description="不予批准告知书送达期限（决定后 3 个工作日）")
+    notice_delivered_on: date | None
+    notice_overdue: bool
     can_process: bool
 
 
@@ -180,6 +184,14 @@ class ApproveIn(Schema):
 
 class RefuseIn(Schema):
     reasons: str = ""
+
+
+class ReferIn(Schema):
+    note: str = ""
+
+
+class NoticeDeliveredIn(Schema):
+    delivered_on: date
 
 
 # --- Helpers -------------------------------------------------------------------------------------------------
@@ -320,6 +332,9 @@ def _application_out(request, a) -> ApplicationOut:
         decided_by=a.decided_by.username if a.decided_by_id else None,
         payment_from=a.payment_from,
         refusal_reasons=a.refusal_reasons,
+        notice_due_on=a.notice_due_on,
+        notice_delivered_on=a.notice_delivered_on,
+        notice_overdue=a.notice_overdue_on(timezone.localdate()),
         can_process=permissions.can_process_assistance_application(request.user, a),
     )
 
@@ -510,3 +525,21 @@ def application_approve(request: HttpRequest, application_id: int, payload: Appr
 )
 def application_refuse(request: HttpRequest, application_id: int, payload: RefuseIn):
     return _step(request, application_id, services.application_refuse, **payload.dict())
+
+
+@router.post(
+    "/applications/{application_id}/refer_to_county",
+    response={200: ApplicationOut, **ERRORS},
+    summary="临时救助超出街道审批权限：报区县民政局审批",
+)
+def application_refer(request: HttpRequest, application_id: int, payload: ReferIn):
+    return _step(request, application_id, services.application_refer_to_county, **payload.dict())
+
+
+@router.post(
+    "/applications/{application_id}/notice_delivered",
+    response={200: ApplicationOut, **ERRORS},
+    summary="登记不予批准告知书已送达",
+)
+def application_notice_delivered(request: HttpRequest, application_id: int, payload: NoticeDeliveredIn):
+    return _step(request, application_id, services.application_notice_deliver, **payload.dict())

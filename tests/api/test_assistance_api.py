@@ -477,6 +477,66 @@ def test_openapi_document_lists_the_assistance_endpoints(client, db):
         "/api/assistance/applications/{application_id}/publicize": {"post"},
         "/api/assistance/applications/{application_id}/approve": {"post"},
         "/api/assistance/applications/{application_id}/refuse": {"post"},
+        "/api/assistance/applications/{application_id}/refer_to_county": {"post"},
+        "/api/assistance/applications/{application_id}/notice_delivered": {"post"},
     }
     found = {p: set(ops) for p, ops in paths.items() if p.startswith("/api/assistance/")}
     assert found == expected
+
+
+def test_refusal_notice_over_the_api(client, cast, poor):
+    """The refusal's written notice is due 3 working days after the decision; delivery is recorded once."""
+    from quanke.core import workdays
+
+    app = open_dibao(cast, poor)
+    handler = bearer(cast.street_handler)
+    decided = TODAY - timedelta(days=10)
+    refused = post(client, f"/applications/{app.pk}/refuse", {"reasons": "家庭财产超过限定"}, handler)
+    assert refused.status_code == 200 and refused.json()["notice_delivered_on"] is None
+    # refused today through the API; move the decision back to see an overdue notice
+    AssistanceApplication.objects.filter(pk=app.pk).update(
+        decided_on=decided, notice_due_on=workdays.add_working_days(decided, 3).date
+    )
+    body = get(client, f"/applications/{app.pk}", handler).json()
+    assert body["notice_due_on"] == workdays.add_working_days(decided, 3).date.isoformat()
+    assert body["notice_overdue"] is True and body["notice_delivered_on"] is None
+    future = post(
+        client,
+        f"/applications/{app.pk}/notice_delivered",
+        {"delivered_on": str(TODAY + timedelta(days=1))},
+        handler,
+    )
+    assert (
+        future.status_code == 422 and AssistanceApplication.objects.get(pk=app.pk).notice_delivered_on is None
+    )
+    done = post(client, f"/applications/{app.pk}/notice_delivered", {"delivered_on": str(TODAY)}, handler)
+    assert done.status_code == 200
+    assert done.json()["notice_delivered_on"] == TODAY.isoformat() and done.json()["notice_overdue"] is False
+
+
+def test_temporary_assistance_sent_up_to_the_county_over_the_api(client, cast, poor):
+    app = services.application_open(actor=cast.desk_a, resident=poor, program="temporary", at=STARTED)
+    handler = bearer(cast.street_handler)
+    post(
+        client,
+        f"/applications/{app.pk}/investigate",
+        {"investigated_on": str(TODAY - timedelta(days=18)), "investigators": "赵", "record": "住院"},
+        handler,
+    )
+    too_much = post(
+        client,
+        f"/applications/{app.pk}/approve",
+        {"decided_on": str(TODAY), "monthly_amount": "50000"},
+        handler,
+    )
+    assert too_much.status_code == 422 and "区县" in too_much.json()["message"]
+    assert AssistanceApplication.objects.get(pk=app.pk).step == "investigated"
+    desk = post(
+        client, f"/applications/{app.pk}/refer_to_county", {"note": "超出街道权限"}, bearer(cast.desk_a)
+    )
+    assert (
+        desk.status_code in (403, 404) and Matter.objects.get(pk=app.matter_id).handling_unit == cast.street_1
+    )
+    sent = post(client, f"/applications/{app.pk}/refer_to_county", {"note": "超出街道权限"}, handler)
+    assert sent.status_code == 200 and sent.json()["handling_unit"] == cast.county.code
+    assert sent.json()["matter_status"] == "routed"

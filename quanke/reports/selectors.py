@@ -63,14 +63,22 @@ def unit_tree(unit: OrgUnit) -> Tree:
     )
 
 
-def collect(tree: Tree, period: Period, today: date, *, live: bool) -> dict[int, dict]:
-    """{unit_id: counts} from every source, for every unit of the tree (matters only exist at communities)."""
+def collect_many(tree: Tree, periods: list[Period], today: date, *, live: bool) -> list[dict[int, dict]]:
+    """For each period, {unit_id: counts} from every source, for every unit of the tree (matters exist only at
+    communities). One grouped query per source table serves all the periods; live figures go with the first."""
     ids = list(tree.units)
-    per_community: dict[int, dict] = {uid: {} for uid in ids}
+    results: list[dict[int, dict]] = [{uid: {} for uid in ids} for _ in periods]
     for source in SOURCES:
-        for uid, counts in source.collect(ids, period, today, live=live).items():
-            per_community.setdefault(uid, {}).update(counts)
-    return per_community
+        for result, counts_by_unit in zip(
+            results, source.collect_many(ids, periods, today, live=live), strict=True
+        ):
+            for uid, counts in counts_by_unit.items():
+                result.setdefault(uid, {}).update(counts)
+    return results
+
+
+def collect(tree: Tree, period: Period, today: date, *, live: bool) -> dict[int, dict]:
+    return collect_many(tree, [period], today, live=live)[0]
 
 
 def sum_counts(rows) -> dict:
@@ -323,8 +331,7 @@ class Dashboard:
 def dashboard(*, actor, unit: OrgUnit, period: Period, today: date) -> Dashboard:
     permissions.require(permissions.can_view_unit_statistics(actor, unit))
     tree = unit_tree(unit)
-    current = collect(tree, period, today, live=True)
-    previous = collect(tree, period.previous(), today, live=False)
+    current, previous = collect_many(tree, [period, period.previous()], today, live=True)
     total = unit_figures(tree, current, previous, [unit])[0]
     children = unit_figures(tree, current, previous, tree.children)
     show_workers = unit.level == UnitLevel.COMMUNITY and permissions.can_view_worker_statistics(actor, unit)

@@ -100,17 +100,17 @@ def test_every_period_kind_renders(client, cast, hand, query):
 
 
 def test_dashboard_query_count_is_bounded(client, cast, hand, django_assert_max_num_queries):
-    """A fixed number of grouped queries per source and period, whatever the number of units."""
+    """A fixed number of grouped queries per source table, whatever the number of units or periods."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from quanke.core.models import OrgUnit
 
     client.force_login(cast.admin)
-    # Per period: matters 1, assistance 3, visits 2, casework 1, network 5; live figures add a few more.
-    with django_assert_max_num_queries(36):
+    # One grouped query per source table serves this and the previous period; live figures add a few more.
+    with django_assert_max_num_queries(23):
         assert client.get(url(cast.county)).status_code == 200
-    with django_assert_max_num_queries(42):
+    with django_assert_max_num_queries(28):
         assert client.get(url(cast.community_a)).status_code == 200
     with CaptureQueriesContext(connection) as before:
         client.get(url(cast.county))

@@ -507,7 +507,7 @@ def application_approve(
             payees = [(app.resident, app.monthly_amount)]
         # 临时救助 is paid once, in the payment month; the others run until a review ends them.
         once = app.program == Program.TEMPORARY
-        end = (app.payment_from + timedelta(days=32)).replace(day=1) - timedelta(days=1) if once else None
+        end = first_of_next_month(app.payment_from) - timedelta(days=1) if once else None
         for payee, amount in payees:
             registry_services.benefit_start(
                 actor=actor,

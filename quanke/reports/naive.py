@@ -15,16 +15,12 @@ from quanke.core import permissions, workdays
 from quanke.core.models import OrgUnit, UnitLevel
 from quanke.matters.models import CLOCK_RUNNING, OPEN_STATUSES, Channel, Kind, Matter, Status
 from quanke.reports.periods import Period
-from quanke.reports.rollup import day_start
-
-
-def _bounds(period: Period):
-    return day_start(period.start), day_start(period.end + timedelta(days=1))
+from quanke.reports.rollup import day_start, period_bounds
 
 
 def matter_counts(matters, period: Period, today: date, *, live: bool = True) -> dict:
     """The additive matter counts of `matters` (a queryset) for the period, one query per count."""
-    lo, hi = _bounds(period)
+    lo, hi = period_bounds(period)
     acc = matters.filter(accepted_at__gte=lo, accepted_at__lt=hi)
     closed = matters.filter(status__in=[Status.ON_SPOT, Status.FINISHED], closed_at__gte=lo, closed_at__lt=hi)
     finished = closed.filter(status=Status.FINISHED)
@@ -83,7 +79,7 @@ def other_counts(unit: OrgUnit, period: Period, *, live: bool = True) -> dict:
     )
     from quanke.visits.models import Visit
 
-    lo, hi = _bounds(period)
+    lo, hi = period_bounds(period)
     days = {"gte": period.start, "lte": period.end}
     visits = Visit.objects.filter(unit=unit, visited_at__gte=lo, visited_at__lt=hi)
     services = ServiceRecord.objects.filter(unit=unit, served_on__gte=days["gte"], served_on__lte=days["lte"])
@@ -159,7 +155,7 @@ def workers(unit: OrgUnit, period: Period) -> dict[str, dict]:
     """Per worker: matters she accepted, of which on the spot, and matters she finished, one query per count."""
     from quanke.core.models import User
 
-    lo, hi = _bounds(period)
+    lo, hi = period_bounds(period)
     accepted = Matter.objects.filter(unit=unit, accepted_at__gte=lo, accepted_at__lt=hi)
     finished = Matter.objects.filter(unit=unit, status=Status.FINISHED, closed_at__gte=lo, closed_at__lt=hi)
     people = User.objects.filter(
@@ -210,7 +206,7 @@ def assistance_counts(unit: OrgUnit, period: Period, today: date, *, live: bool 
     from quanke.registry.models import Benefit, Program
     from quanke.reports.indicators import program_key
 
-    lo, hi = _bounds(period)
+    lo, hi = period_bounds(period)
     as_of = min(period.end, today)
     counts: dict = {}
 
@@ -274,6 +270,6 @@ def by_item_received(unit: OrgUnit, period: Period) -> dict[int, int]:
     """Received per item, one query per item (what a naive monthly report's item section does)."""
     from quanke.catalog.models import Item
 
-    lo, hi = _bounds(period)
+    lo, hi = period_bounds(period)
     base = Matter.objects.filter(permissions.subtree(unit, "unit"), accepted_at__gte=lo, accepted_at__lt=hi)
     return {item.pk: n for item in Item.objects.all() if (n := base.filter(Q(item=item)).count())}

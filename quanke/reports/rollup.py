@@ -28,6 +28,7 @@ from quanke.core import workdays
 from quanke.core.models import OrgUnit, UnitLevel
 from quanke.matters.models import Kind, Matter, Status
 from quanke.reports.models import MatterCounts, MatterDailyStat, MatterDayTotal, MatterMonthStat
+from quanke.reports.periods import Period, period_for
 
 FIELDS = MatterCounts.COUNT_FIELDS
 CLOSED_COUNTED = (str(Status.ON_SPOT), str(Status.FINISHED))  # closed-side counts: on the spot or finished
@@ -40,6 +41,11 @@ assert RECEIVED_FIELDS == ("received", "consultations", "on_spot", "routed", "re
 def day_start(day: date) -> datetime:
     """The first moment of a Beijing day (whatever time zone the current request activated)."""
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def period_bounds(period: Period) -> tuple[datetime, datetime]:
+    """[first moment, first moment after] of a period of Beijing days, for timestamp filters."""
+    return day_start(period.start), day_start(period.end + timedelta(days=1))
 
 
 def _local_day(column: str) -> tuple[str, list]:
@@ -169,17 +175,9 @@ def _insert_rows(cursor, *, start: date, end: date, unit_ids) -> int:
     return written
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_end(day: date) -> date:
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-
-
 def _rebuild_months(cursor, *, start: date, end: date, unit_ids) -> None:
     """Re-sum the whole months that [start, end] touches from the (already rebuilt) daily rows."""
-    first, last = month_start(start), month_end(end)
+    first, last = period_for("month", start).start, period_for("month", end).end
     stale = MatterMonthStat.objects.filter(day__gte=first, day__lte=last)
     if unit_ids is not None:
         stale = stale.filter(unit_id__in=list(unit_ids))
@@ -246,8 +244,7 @@ def refresh_all(*, since: date | None = None, until: date | None = None, progres
     written = 0
     chunk_start = start
     while chunk_start <= until:
-        next_month = (chunk_start.replace(day=1) + timedelta(days=32)).replace(day=1)
-        chunk_end = min(next_month - timedelta(days=1), until)
+        chunk_end = min(period_for("month", chunk_start).end, until)
         written += refresh_range(start=chunk_start, end=chunk_end)
         if progress:
             progress(chunk_start, chunk_end, written)

@@ -15,10 +15,9 @@ from quanke.core import permissions
 from quanke.core.models import OrgUnit, UnitLevel, User
 from quanke.matters.models import Channel, Kind, Matter, Status
 from quanke.reports import indicators as ind
-from quanke.reports import rollup
 from quanke.reports.models import MatterDailyStat, MatterDayTotal, MatterMonthStat
-from quanke.reports.periods import Period
-from quanke.reports.rollup import day_start
+from quanke.reports.periods import Period, period_for
+from quanke.reports.rollup import period_bounds
 from quanke.reports.sources import SOURCES
 
 
@@ -170,10 +169,12 @@ class Breakdowns:
 
 def split_months(period: Period) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
     """The whole calendar months inside the period (first days of the first and last), and the edge days."""
-    first = period.start if period.start.day == 1 else rollup.month_end(period.start) + timedelta(days=1)
+    first = (
+        period.start if period.start.day == 1 else period_for("month", period.start).end + timedelta(days=1)
+    )
     last_end = (
         period.end
-        if period.end == rollup.month_end(period.end)
+        if period.end == period_for("month", period.end).end
         else period.end.replace(day=1) - timedelta(days=1)
     )
     if first > last_end:
@@ -250,7 +251,7 @@ def breakdowns(community_ids: list[int], period: Period) -> Breakdowns:
 def workers(unit: OrgUnit, period: Period) -> list[dict]:
     """Per worker of one community: matters she accepted (and finished on the spot) and matters she finished
     after routing. Live from the matters table: one community and one period is a small, indexed slice."""
-    lo, hi = day_start(period.start), day_start(period.end + timedelta(days=1))
+    lo, hi = period_bounds(period)
     accepted = {
         r["accepted_by"]: r
         for r in Matter.objects.filter(unit=unit, accepted_at__gte=lo, accepted_at__lt=hi)
@@ -351,16 +352,17 @@ def dashboard(*, actor, unit: OrgUnit, period: Period, today: date) -> Dashboard
     )
 
 
-def own_figures(unit: OrgUnit, current: dict, previous: dict) -> Figures | None:
+def own_figures(unit: OrgUnit, current: dict, previous: dict | None = None) -> Figures | None:
     """The unit's own records (not its children's), when it has any: so the children rows add up to the total."""
     counts = current.get(unit.pk, {})
-    if not any(counts.values()) and not any(previous.get(unit.pk, {}).values()):
+    before = None if previous is None else previous.get(unit.pk, {})
+    if not any(counts.values()) and not any((before or {}).values()):
         return None
     return Figures(
         unit=unit,
         label=f"{unit.name}本级",
         counts=ind.complete(counts),
-        previous=ind.complete(previous.get(unit.pk, {})),
+        previous=None if before is None else ind.complete(before),
     )
 
 
@@ -380,9 +382,9 @@ def summary_rows(*, actor, unit: OrgUnit, period: Period, today: date) -> list[t
         return [("total", unit_figures(tree, current, None, [unit])[0])]
 
     def own(u: OrgUnit) -> None:
-        counts = current.get(u.pk, {})
-        if any(counts.values()):
-            rows.append(("own", Figures(unit=u, label=f"{u.name}本级", counts=ind.complete(counts))))
+        figures = own_figures(u, current)
+        if figures is not None:
+            rows.append(("own", figures))
 
     streets = [unit] if unit.level == UnitLevel.STREET else tree.children
     for street in streets:
@@ -409,13 +411,11 @@ LIST_FIGURES = {
 
 def _matters_in(actor, unit: OrgUnit, period: Period):
     permissions.require(permissions.can_list_statistics_matters(actor, unit))
+    lo, hi = period_bounds(period)
     return (
         Matter.objects.filter(permissions.matter_scope(actor))
         .filter(permissions.subtree(unit, "unit"))
-        .filter(
-            accepted_at__gte=day_start(period.start),
-            accepted_at__lt=day_start(period.end + timedelta(days=1)),
-        )
+        .filter(accepted_at__gte=lo, accepted_at__lt=hi)
     )
 
 

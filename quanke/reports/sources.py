@@ -8,7 +8,7 @@ whose models do not exist yet are simply absent.
 """
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
@@ -18,6 +18,7 @@ from quanke.matters.models import CLOCK_RUNNING, OPEN_STATUSES, Matter
 from quanke.reports import indicators as ind
 from quanke.reports.models import MatterCounts, MatterDayTotal
 from quanke.reports.periods import Period
+from quanke.reports.rollup import period_bounds
 
 CENT = Decimal("0.01")
 
@@ -26,18 +27,12 @@ def _nested():
     return defaultdict(dict)
 
 
-def _period_range(period: Period):
-    from quanke.reports.rollup import day_start
-
-    return day_start(period.start), day_start(period.end + timedelta(days=1))
-
-
 def _days(field: str, period: Period) -> Q:
     return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
 
 
 def _moments(field: str, period: Period) -> Q:
-    lo, hi = _period_range(period)
+    lo, hi = period_bounds(period)
     return Q(**{f"{field}__gte": lo, f"{field}__lt": hi})
 
 

@@ -278,7 +278,26 @@ def refresh_matter_days(unit_id: int, days: set[date]) -> None:
             _rebuild(start=day, end=day, unit_ids=[unit_id])
 
 
+class _PendingRefresh:
+    """An after-commit rebuild of one community's days; later writes in the same transaction add their days to
+    it instead of queueing another rebuild (a desk intake that accepts and routes writes the matter twice)."""
+
+    def __init__(self, unit_id: int, days: set[date]):
+        self.unit_id, self.days, self.ran = unit_id, set(days), False
+
+    def __call__(self):
+        self.ran = True
+        refresh_matter_days(self.unit_id, self.days)
+
+
 def schedule_refresh(matter) -> None:
     """After the surrounding transaction commits, rebuild the community-days this matter counts in."""
     unit_id, days = matter.unit_id, matter_days(matter)
-    transaction.on_commit(lambda: refresh_matter_days(unit_id, days))
+    conn = transaction.get_connection()
+    if conn.in_atomic_block:
+        # Callbacks of a rolled-back savepoint have left this list, so a match here will run at commit.
+        for _savepoints, func, _robust in conn.run_on_commit:
+            if isinstance(func, _PendingRefresh) and func.unit_id == unit_id and not func.ran:
+                func.days |= days
+                return
+    transaction.on_commit(_PendingRefresh(unit_id, days))

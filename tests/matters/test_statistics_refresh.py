@@ -57,3 +57,18 @@ def test_finishing_on_the_spot_updates_the_rollups(cast, django_capture_on_commi
     # Nothing is refreshed before the transaction commits.
     m = accept(cast.desk_b, "PT-INFO-CHANGE", at=at(2026, 3, 21, 10))
     assert totals(cast.community_b, date(2026, 3, 21)) is None
+
+
+def test_several_writes_in_one_transaction_rebuild_once(cast, django_capture_on_commit_callbacks):
+    """Accept and route at the desk in one transaction: one after-commit rebuild covering both writes' days."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.matter_intake(
+            actor=cast.desk_a,
+            then="route",
+            item=accept(cast.desk_a, at=at(2026, 3, 16, 9)).item,
+            applicant_name="甲",
+            at=at(2026, 3, 16, 10),
+        )
+    rebuilds = [c for c in callbacks if type(c).__name__ == "_PendingRefresh"]
+    assert len(rebuilds) == 1 and rebuilds[0].days == {date(2026, 3, 16)}
+    assert totals(cast.community_a, date(2026, 3, 16)) == {"received": 2, "routed": 1}

@@ -264,12 +264,3 @@ def station_report(unit: OrgUnit, period: Period, today: date) -> dict:
         "workers": workers(unit, period),
         "trend": trend(unit, period),
     }
-
-
-def by_item_received(unit: OrgUnit, period: Period) -> dict[int, int]:
-    """Received per item, one query per item (what a naive monthly report's item section does)."""
-    from quanke.catalog.models import Item
-
-    lo, hi = period_bounds(period)
-    base = Matter.objects.filter(permissions.subtree(unit, "unit"), accepted_at__gte=lo, accepted_at__lt=hi)
-    return {item.pk: n for item in Item.objects.all() if (n := base.filter(Q(item=item)).count())}

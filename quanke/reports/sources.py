@@ -58,14 +58,7 @@ def _take(row: dict, names, i: int) -> dict:
     return {n: row[f"{n}__{i}"] for n in names}
 
 
-class Source:
-    """collect() for one period, in terms of collect_many()."""
-
-    def collect(self, unit_ids, period: Period, today: date, *, live: bool) -> dict:
-        return self.collect_many(unit_ids, [period], today, live=live)[0]
-
-
-class MatterSource(Source):
+class MatterSource:
     name = "matters"
 
     def collect_many(self, community_ids, periods, today: date, *, live: bool) -> list[dict]:
@@ -106,7 +99,7 @@ class MatterSource(Source):
         return outs
 
 
-class VisitSource(Source):
+class VisitSource:
     """Home visits (quanke.visits): both counts in one pass over the covering index reports_visit_period_special;
     whether the household was a special group's is recorded on the visit itself (Visit.special_group)."""
 
@@ -140,7 +133,7 @@ class VisitSource(Source):
         return outs
 
 
-class CaseSource(Source):
+class CaseSource:
     """Casework (quanke.casework): opened and closed in the period; active now."""
 
     name = "casework"
@@ -177,7 +170,7 @@ class CaseSource(Source):
         return outs
 
 
-class NetworkSource(Source):
+class NetworkSource:
     """The 5+N network (quanke.network): volunteer service, organisations, resources ledger, activities."""
 
     name = "network"
@@ -286,7 +279,7 @@ class NetworkSource(Source):
         return outs
 
 
-class AssistanceSource(Source):
+class AssistanceSource:
     """Social assistance (quanke.assistance, quanke.registry benefits): applications and decisions in the
     period, recipients and monthly amounts at the period's end, proactive findings confirmed.
 

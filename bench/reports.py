@@ -483,7 +483,8 @@ def load_sources(months: int):
                 "forms_filled": "'{}'",
                 # As the visit services record it: a member of the household carries a 人群标签.
                 "special_group": "EXISTS (SELECT 1 FROM registry_resident r JOIN registry_resident_tags t "
-                "ON t.resident_id = r.id WHERE r.household_id = h.id)",
+                "ON t.resident_id = r.id JOIN registry_tag g ON g.id = t.tag_id "
+                "WHERE r.household_id = h.id AND g.visit_interval_days IS NOT NULL)",
             },
             f"(SELECT {rand_hh} AS hid, ({rand_day} + time '09:00' + random() * interval '8 hours') "
             f"AT TIME ZONE 'Asia/Shanghai' AS t FROM generate_series(1, {n['visits']})) x "

@@ -288,8 +288,8 @@ class Visit(BaseModel):
         related_name="+",
     )
     forms_filled = models.JSONField(_("填写的表格"), default=list, blank=True)
-    # Whether a member of the household carried a 人群标签 (特困, 低保, 残疾, 高龄, 独居 …) when the visit was
-    # recorded: the 特殊群体走访 figure counts the household as it was then, and reads one column instead of
+    # Whether a member of the household carried a special-group tag (one with a visit interval: 特困, 低保, 残疾,
+    # 高龄, 独居 …) when the visit was recorded: the 特殊群体走访 figure counts the household as it was then, and reads one column instead of
     # looking up members and tags for every visit.
     special_group = models.BooleanField(_("特殊群体家庭"), default=False, editable=False)
 

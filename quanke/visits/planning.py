@@ -75,6 +75,11 @@ def last_visits(unit, before=None) -> dict[int, date]:
     return {r["household"]: timezone.localtime(r["last"], tz).date() for r in rows}
 
 
+def household_is_special(household) -> bool:
+    """A member carries a special-group tag: one with a visit interval, the tags the planner schedules by."""
+    return household.members.filter(tags__visit_interval_days__isnull=False).exists()
+
+
 def special_tags_by_household(unit) -> dict[int, list[tuple]]:
     """{household_id: [(code, name, priority, interval, sensitive)]} for tags that carry a visit interval."""
     rows = (

@@ -259,16 +259,12 @@ def overdue_households(*, actor, unit, today: date | None = None) -> list[Overdu
 
 
 def visit_stats(*, units, start: date, end: date) -> dict:
-    """Counts for statistics (no personal data): visits, special-group visits, per worker, blood-pressure flags."""
-    from quanke.visits import planning
-
+    """Counts for statistics (no personal data): visits, special-group visits (the household as it was when
+    visited, Visit.special_group), per worker, blood-pressure flags."""
     lo, hi = day_bounds(start)[0], day_bounds(end)[1]
     qs = Visit.objects.filter(unit__in=units, visited_at__gte=lo, visited_at__lt=hi)
     total = qs.count()
-    special_hh = set()
-    for unit in units:
-        special_hh |= set(planning.special_tags_by_household(unit))
-    special = qs.filter(household_id__in=special_hh).count()
+    special = qs.filter(special_group=True).count()
     per_worker = list(
         qs.values("worker__full_name", "worker__username", "unit__name")
         .annotate(n=Count("id"))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from quanke.core import notify, permissions
 from quanke.core.audit import audit_record, snapshot
 from quanke.core.models import AuditEvent, UnitLevel, User
-from quanke.visits import schedule
+from quanke.visits import planning, schedule
 from quanke.visits.models import (
     ACTIVE_BOOKING,
     BOOKING_TRANSITIONS,
@@ -569,7 +569,7 @@ def visit_record(
             pulse=pulse,
             bp_resident=bp_resident if systolic is not None else None,
             forms_filled=[f.strip() for f in forms_filled or [] if f.strip()],
-            special_group=household.members.filter(tags__isnull=False).exists(),
+            special_group=planning.household_is_special(household),
         )
         if met:
             visit.met.set(met)
@@ -632,8 +632,6 @@ def visit_need_resolve(*, actor, need: VisitNeed) -> VisitNeed:
 
 def plan_generate(*, actor, unit, month: date, today: date | None = None) -> VisitPlan:
     """Propose (or re-propose, while still a draft) the station's plan for the month."""
-    from quanke.visits import planning
-
     permissions.require(permissions.can_manage_visits(actor) and permissions.unit_in_scope(actor, unit))
     month = month.replace(day=1)
     proposal = planning.propose(unit=unit, month=month, today=today)

@@ -3,10 +3,13 @@ from django.db.models import Exists, OuterRef
 
 
 def mark_past_visits(apps, schema_editor):
-    """Visits recorded before the flag existed: the household's tags as they are now, the best record left."""
+    """Visits recorded before the flag existed: the household's tags as they are now, the best record left
+    (special-group tags are those with a visit interval, as in quanke.visits.planning)."""
     Visit = apps.get_model("visits", "Visit")
     Resident = apps.get_model("registry", "Resident")
-    tagged = Resident.objects.filter(household_id=OuterRef("household_id"), tags__isnull=False)
+    tagged = Resident.objects.filter(
+        household_id=OuterRef("household_id"), tags__visit_interval_days__isnull=False
+    )
     Visit.objects.filter(Exists(tagged)).update(special_group=True)
 
 

@@ -179,7 +179,7 @@ def matter_create(request: HttpRequest, payload: MatterIn):
     )
     if item is None:
         raise Http404("item not found")
-    matter = services.desk_intake(
+    matter = services.intake(
         actor=actor,
         then=payload.then,
         note=payload.note,

@@ -12,6 +12,6 @@ class AssistanceConfig(AppConfig):
 
         # The desk accepts assistance applications into their legal procedure, which alone decides them.
         for code in PROGRAM_ITEMS.values():
-            hooks.register_intake(code, services.desk_intake)
+            hooks.register_intake(code, services.procedure_intake)
         hooks.on_decision(services.decision_refusal)
         hooks.on_related(selectors.matter_links)

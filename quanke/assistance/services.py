@@ -218,7 +218,7 @@ def application_open(
     if open_already:
         raise ValidationError({"program": _("该居民已有一件办理中的同类申请。")})
     with transaction.atomic():
-        matter = matter_services.matter_intake(
+        matter = matter_services.plain_intake(
             actor=actor,
             then="route",
             item=item,
@@ -256,7 +256,7 @@ def program_for_item(item) -> str | None:
     return next((p for p, code in PROGRAM_ITEMS.items() if code == item.code), None)
 
 
-def desk_intake(*, actor, then: str = "keep", note: str = "", route_unit=None, **accept):
+def procedure_intake(*, actor, then: str = "keep", note: str = "", route_unit=None, **accept):
     """The desk's intake of a programme's catalog item (registered in quanke.core.hooks): accepting (and routing)
     an application opens the assistance procedure, or the legal steps and their statistics would never see it.
     Returns None for what stays a plain matter: consultations, refusals at the desk, requests for materials."""

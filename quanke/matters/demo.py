@@ -152,7 +152,7 @@ def seed(ctx) -> None:
             total += 1
         # Every desk also has a resident who must come back with a missing document (待补正, clock paused).
         item = next(i for i in routed if i.code == "SA-DIBAO")
-        m = services.matter_intake(
+        m = services.plain_intake(
             actor=desk[0],
             then="request_materials",
             note="缺户口簿原件及全部家庭成员收入证明",

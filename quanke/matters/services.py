@@ -252,11 +252,12 @@ def matter_accept(
     return matter
 
 
-def matter_intake(*, actor, then: str = "keep", note: str = "", route_unit=None, at=None, **accept) -> Matter:
-    """The desk's one form: accept, then at once finish on the spot, route, ask for materials or refuse.
+def plain_intake(*, actor, then: str = "keep", note: str = "", route_unit=None, at=None, **accept) -> Matter:
+    """Accept as a plain matter, then at once finish on the spot, route, ask for materials or refuse.
 
-    All in one transaction, so a refused next step leaves nothing half-done.
-    """
+    All in one transaction, so a refused next step leaves nothing half-done. Only `intake` (below) and the
+    procedure handlers registered with quanke.core.hooks call this: every other entry point calls `intake`, or
+    an item's procedure would be skipped."""
     steps = {
         "keep": None,
         "on_spot": lambda m: matter_finish_on_spot(actor=actor, matter=m, note=note, at=at),
@@ -273,15 +274,17 @@ def matter_intake(*, actor, then: str = "keep", note: str = "", route_unit=None,
     return matter
 
 
-def desk_intake(*, actor, then: str = "keep", note: str = "", route_unit=None, **accept) -> Matter:
-    """The desk's one form (web and API). An app that owns the procedure of the item (quanke.core.hooks.intake:
-    assistance for its programmes) may take the intake over; otherwise it is matter_intake."""
+def intake(*, actor, then: str = "keep", note: str = "", route_unit=None, **accept) -> Matter:
+    """The one way a request becomes a matter, whatever its entry point: the desk (web and API), a home visit,
+    a discovery finding, casework, the public side and the hotline. An app that owns the procedure of the item
+    (quanke.core.hooks.intake: assistance for its programmes) takes the intake over; otherwise it is a plain
+    matter."""
     handler = hooks.intake_handler(accept["item"].code)
     if handler is not None:
         matter = handler(actor=actor, then=then, note=note, route_unit=route_unit, **accept)
         if matter is not None:
             return matter
-    return matter_intake(actor=actor, then=then, note=note, route_unit=route_unit, **accept)
+    return plain_intake(actor=actor, then=then, note=note, route_unit=route_unit, **accept)
 
 
 # --- the desk --------------------------------------------------------------------------------------------------

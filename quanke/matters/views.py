@@ -70,7 +70,7 @@ def desk(request):
                 route_unit = next(
                     (u for u in services.route_targets(request.user.unit) if u.pk == data["route_unit"]), None
                 )
-            matter = services.desk_intake(
+            matter = services.intake(
                 actor=request.user,
                 then=data["then"],
                 note=data["note"],

@@ -101,7 +101,7 @@ def _then(item) -> str:
 
 def _accept(*, actor, item, resident, text: str, at):
     try:
-        return matter_services.matter_intake(
+        return matter_services.intake(
             actor=actor,
             then=_then(item),
             item=item,

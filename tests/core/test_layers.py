@@ -58,7 +58,7 @@ def test_higher_apps_registered_their_hooks():
     from quanke.reports import rollup
 
     assert rollup.schedule_refresh in hooks._matter_written
-    assert all(hooks.intake_handler(code) is services.desk_intake for code in PROGRAM_ITEMS.values())
+    assert all(hooks.intake_handler(code) is services.procedure_intake for code in PROGRAM_ITEMS.values())
     assert hooks.intake_handler("CV-PARKING") is None
     assert services.decision_refusal in hooks._decision_guards
     assert selectors.matter_links in hooks._related

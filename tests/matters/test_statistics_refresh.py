@@ -62,7 +62,7 @@ def test_finishing_on_the_spot_updates_the_rollups(cast, django_capture_on_commi
 def test_several_writes_in_one_transaction_rebuild_once(cast, django_capture_on_commit_callbacks):
     """Accept and route at the desk in one transaction: one after-commit rebuild covering both writes' days."""
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.matter_intake(
+        services.intake(
             actor=cast.desk_a,
             then="route",
             item=accept(cast.desk_a, at=at(2026, 3, 16, 9)).item,

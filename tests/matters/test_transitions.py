@@ -148,7 +148,7 @@ def test_refused_certificate_is_never_routed_and_is_recorded_as_refusal(cast):
     with pytest.raises(TransitionRefused, match="不予出具"):
         services.matter_route(actor=cast.desk_a, matter=m)
     assert Matter.objects.get(pk=m.pk).status == S.ACCEPTED
-    m = services.matter_intake(
+    m = services.intake(
         actor=cast.desk_a,
         then="refuse",
         item=m.item,
@@ -160,7 +160,7 @@ def test_refused_certificate_is_never_routed_and_is_recorded_as_refusal(cast):
 
 def test_intake_is_all_or_nothing(cast):
     with pytest.raises(TransitionRefused):
-        services.matter_intake(
+        services.intake(
             actor=cast.desk_a, then="on_spot", item=accept(cast.desk_a, "SA-DIBAO").item, applicant_name="甲"
         )
     assert Matter.objects.count() == 1  # only the matter accepted by the helper above

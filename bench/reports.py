@@ -11,10 +11,10 @@ official working-day calendar), runs refresh_stats, loads modest tables for the 
 when they are empty), then times the optimised paths beside naive per-unit ORM queries and prints:
 what | optimised ms | naive ms | ratio | goal. Never part of the test run.
 
-The naive station path (quanke.reports.naive.station_report) computes every figure the station report and
-dashboard show; tests/reports/test_naive_station.py checks that it gets the same answers. The naive county and
-summary paths compute the matter counts only (less than the optimised paths show), so their ratios are
-conservative.
+The naive station path (station_report in tests/reports/naive.py, the test oracle kept outside the product)
+computes every figure the station report and dashboard show; tests/reports/test_naive_station.py checks that it
+gets the same answers. The naive county and summary paths compute the matter counts only (less than the
+optimised paths show), so their ratios are conservative.
 """
 
 import argparse
@@ -724,8 +724,9 @@ def run_timings(args):
     from django.utils import timezone
 
     from quanke.core.models import OrgUnit, UnitLevel, User
-    from quanke.reports import exports, naive, selectors
+    from quanke.reports import exports, selectors
     from quanke.reports.periods import period_for
+    from tests.reports import naive
 
     today = timezone.localdate()
     period = period_for("month", today.replace(day=1) - timedelta(days=1))  # last full month

@@ -68,8 +68,7 @@ def case_list(request: HttpRequest, status: str = "", limit: int = 50):
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="个案详情（记录访问日志）")
 def case_get(request: HttpRequest, case_id: int):
-    case = selectors.case_get_for(actor=request.user, pk=case_id)
-    selectors.case_read_audit(actor=request.user, case=case, via="api")
+    case = selectors.case_get_for(actor=request.user, pk=case_id, via="api")
     detail = selectors.case_detail(case)
     return {
         **_row(case),

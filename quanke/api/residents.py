@@ -3,8 +3,6 @@ from ninja import Router
 
 from quanke.api.schemas import ResidentOut, ResidentRow
 from quanke.core import permissions
-from quanke.core.audit import audit_record
-from quanke.core.models import AuditEvent
 from quanke.registry import idnumber, selectors
 
 router = Router(tags=["residents"])
@@ -32,9 +30,8 @@ def resident_search(request: HttpRequest, q: str = "", limit: int = 20):
 @router.get("/{resident_id}", response=ResidentOut, summary="居民详情（记录访问日志）")
 def resident_get(request: HttpRequest, resident_id: int):
     permissions.require(permissions.can_view_personal_data(request.user))
-    r = selectors.resident_get_for(actor=request.user, pk=resident_id)
+    r = selectors.resident_get_for(actor=request.user, pk=resident_id, via="api")
     tags = selectors.visible_tags(actor=request.user, resident=r)
-    audit_record(actor=request.user, action=AuditEvent.Action.READ, obj=r, changes={"via": "api"})
     return ResidentOut(
         id=r.pk,
         name=r.name,

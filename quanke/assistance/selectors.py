@@ -26,6 +26,7 @@ from quanke.assistance.models import (
     ScanRun,
 )
 from quanke.core import permissions
+from quanke.core.audit import audit_read
 from quanke.core.models import UnitLevel
 from quanke.registry.models import Benefit, Household, Program, Resident
 
@@ -119,12 +120,19 @@ class HouseholdAssessment:
         return bool(self.result) and "dibao" in self.receiving and not self.result["dibao"]["eligible"]
 
 
-def household_assessment(*, actor, resident: Resident, on: date | None = None) -> HouseholdAssessment:
-    """The rules applied today to the resident's household, with the plain-Chinese explanation."""
+def household_assessment(
+    *, actor, resident: Resident, on: date | None = None, via: str = ""
+) -> HouseholdAssessment:
+    """The rules applied today to the resident's household, with the plain-Chinese explanation.
+
+    `via`: the entry point that shows it on its own (core.audit.audit_read), a read of her record; empty where
+    it is a panel of a page that has audited the read already (her profile) or an input to a decision."""
     permissions.require(
         permissions.can_view_personal_data(actor) and permissions.unit_in_scope(actor, resident.unit)
     )
     on = on or today()
+    if via:
+        audit_read(actor=actor, obj=resident, via=via, view="assistance_assessment", on=on)
     household = resident.household
     members = sorted(household.members.all(), key=lambda m: m.pk)
     benefits = list(Benefit.objects.filter(resident__household=household))
@@ -175,7 +183,9 @@ def findings_for(*, actor, status: str = FindingStatus.OPEN, kind: str = "", pro
     return qs.order_by("unit__path", "household__number", "kind", "program", "id")
 
 
-def finding_get_for(*, actor, pk) -> Finding:
+def finding_get_for(*, actor, pk, via: str = "") -> Finding:
+    """The finding if the actor may review it; 404 otherwise. `via` as in registry's resident_get_for: the entry
+    point that shows it (one read row, core.audit.audit_read), empty to look it up for a decision."""
     finding = (
         findings_for(actor=actor, status="")
         .select_related("decided_by", "first_run", "last_run")
@@ -184,6 +194,8 @@ def finding_get_for(*, actor, pk) -> Finding:
     )
     if finding is None:
         raise Http404("finding not found")
+    if via:
+        audit_read(actor=actor, obj=finding, via=via)
     return finding
 
 
@@ -346,7 +358,8 @@ def applications_for(*, actor, step: str = "", notice: str = "", on: date | None
     return qs.order_by("-accepted_on", "-id")
 
 
-def application_get_for(*, actor, pk) -> AssistanceApplication:
+def application_get_for(*, actor, pk, via: str = "") -> AssistanceApplication:
+    """The application if the actor may see it; 404 otherwise. `via` as in finding_get_for."""
     application = (
         applications_for(actor=actor)
         .select_related(
@@ -357,6 +370,8 @@ def application_get_for(*, actor, pk) -> AssistanceApplication:
     )
     if application is None:
         raise Http404("application not found")
+    if via:
+        audit_read(actor=actor, obj=application, via=via)
     return application
 
 

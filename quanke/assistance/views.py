@@ -55,7 +55,7 @@ def finding_list(request):
 @login_required
 def finding_detail(request, pk):
     permissions.require(permissions.can_review_assistance(request.user))
-    finding = selectors.finding_get_for(actor=request.user, pk=pk)
+    finding = selectors.finding_get_for(actor=request.user, pk=pk, via="web")
     subject = finding.resident or finding.household.members.order_by("id").first()
     return render(
         request,
@@ -240,7 +240,7 @@ def _authority(application) -> dict:
 @login_required
 def application_detail(request, pk):
     permissions.require(permissions.can_view_personal_data(request.user))
-    application = selectors.application_get_for(actor=request.user, pk=pk)
+    application = selectors.application_get_for(actor=request.user, pk=pk, via="web")
     return _application_page(request, application, _step_forms(application))
 
 
@@ -281,7 +281,7 @@ def application_step(request, pk, action):
 def application_notice(request, pk):
     """The printable written refusal (不予批准告知书) handed or posted to the applicant."""
     permissions.require(permissions.can_view_personal_data(request.user))
-    application = selectors.application_get_for(actor=request.user, pk=pk)
+    application = selectors.application_get_for(actor=request.user, pk=pk, via="assistance.refusal_notice")
     if application.step != ApplicationStep.REFUSED:
         raise Http404("no refusal notice")
     return render(request, "assistance/refusal_notice.html", {"a": application})

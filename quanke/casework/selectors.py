@@ -18,8 +18,7 @@ from quanke.casework.models import (
     PlanStatus,
 )
 from quanke.core import permissions
-from quanke.core.audit import audit_record
-from quanke.core.models import AuditEvent
+from quanke.core.audit import audit_read
 
 
 def _today() -> date:
@@ -43,8 +42,11 @@ def case_list(*, actor, status: str = "", mine: bool = False, query: str = ""):
     return qs.order_by("status", "-opened_on", "-id")
 
 
-def case_get_for(*, actor, pk) -> Case:
-    """The case if the actor may read it; 404 otherwise (never reveal that a case exists)."""
+def case_get_for(*, actor, pk, via: str = "") -> Case:
+    """The case if the actor may read it; 404 otherwise (never reveal that a case exists).
+
+    `via` names the entry point that shows the case (core.audit.audit_read), which writes one read row; empty
+    only to look the case up for a step, which its service audits."""
     case = (
         Case.objects.select_related("resident", "household", "unit", "opened_by", "closed_by")
         .prefetch_related(
@@ -55,11 +57,9 @@ def case_get_for(*, actor, pk) -> Case:
     )
     if case is None or not permissions.can_read_case(actor, case, _today()):
         raise Http404("case not found")
+    if via:
+        audit_read(actor=actor, obj=case, via=via)
     return case
-
-
-def case_read_audit(*, actor, case: Case, via: str = "web") -> None:
-    audit_record(actor=actor, action=AuditEvent.Action.READ, obj=case, changes={"via": via})
 
 
 def case_detail(case: Case) -> dict:

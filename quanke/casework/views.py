@@ -101,8 +101,7 @@ def case_open(request, resident_id):
 @login_required
 def case_detail(request, pk):
     actor = request.user
-    case = selectors.case_get_for(actor=actor, pk=pk)
-    selectors.case_read_audit(actor=actor, case=case)
+    case = selectors.case_get_for(actor=actor, pk=pk, via="web")
     detail = selectors.case_detail(case)
     can_work = permissions.can_work_on_case(actor, case)
     context = {"case": case, **detail, "stage": selectors.stage(case, detail), "can_work": can_work}

@@ -49,3 +49,11 @@ def audit_record(
         unit=unit if getattr(unit, "pk", None) else None,
         changes={k: _plain(v) for k, v in (changes or {}).items()},
     )
+
+
+def audit_read(*, actor, obj, via: str, **details) -> AuditEvent:
+    """One row for one showing of a person's record: who read which record, through which entry point (`via`:
+    "web" for the record's own page, "api", or "<app>.<page>" for another page or print that shows it) and, in
+    `details`, which part. The selector that selects the record for display calls it, never the view, so that
+    every entry point (web, API, export) writes the row."""
+    return audit_record(actor=actor, action=AuditEvent.Action.READ, obj=obj, changes={"via": via, **details})

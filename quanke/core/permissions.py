@@ -98,6 +98,11 @@ def subtree(unit, field: str = "unit") -> Q:
     return Q(**{f"{prefix}path": unit.path}) | Q(**{f"{prefix}path__startswith": unit.path + "/"})
 
 
+def within(unit, root) -> bool:
+    """`subtree` for a unit already in memory: `unit` is `root` or below it (same separator rule)."""
+    return (unit.path + "/").startswith(root.path + "/")
+
+
 def unit_scope(actor, field: str = "unit") -> Q:
     """Q filter for personal records in the actor's subtree; matches nothing without access."""
     if not can_view_personal_data(actor):
@@ -113,7 +118,7 @@ def units_for(actor):
 
 
 def unit_in_scope(actor, unit) -> bool:
-    return _active(actor) and unit is not None and (unit.path + "/").startswith(actor.unit.path + "/")
+    return _active(actor) and unit is not None and within(unit, actor.unit)
 
 
 def require(allowed: bool, message: str | None = None) -> None:

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 
 from quanke.core import permissions
+from quanke.core.audit import audit_read
 from quanke.network.models import (
     Activity,
     Agreement,
@@ -58,8 +59,13 @@ def _get(qs, pk):
     return obj
 
 
-def volunteer_get_for(*, actor, pk) -> Volunteer:
-    return _get(volunteers_for(actor=actor).select_related("team", "unit", "resident"), pk)
+def volunteer_get_for(*, actor, pk, via: str = "") -> Volunteer:
+    """The volunteer (name, phone, resident record) if in the actor's scope; 404 otherwise. `via` names the entry
+    point that shows her (one read row, core.audit.audit_read); empty only to look her up for a write."""
+    volunteer = _get(volunteers_for(actor=actor).select_related("team", "unit", "resident"), pk)
+    if via:
+        audit_read(actor=actor, obj=volunteer, via=via)
+    return volunteer
 
 
 def team_get_for(*, actor, pk) -> VolunteerTeam:

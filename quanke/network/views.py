@@ -139,7 +139,7 @@ def volunteer_create(request):
 def volunteer_detail(request, pk):
     _require_view(request)
     actor = request.user
-    volunteer = selectors.volunteer_get_for(actor=actor, pk=pk)
+    volunteer = selectors.volunteer_get_for(actor=actor, pk=pk, via="web")
     record_form = forms.ServiceRecordForm(
         request.POST if request.POST.get("form") == "record" else None,
         initial={"served_on": timezone.localdate()},

@@ -6,7 +6,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from quanke.core import permissions
-from quanke.core.audit import audit_record
+from quanke.core.audit import audit_read, audit_record
 from quanke.core.models import AuditEvent
 from quanke.registry.models import Benefit, Household, Resident, Tag
 
@@ -43,8 +43,11 @@ def resident_search(*, actor, query: str = "", tag: str = ""):
     return qs.filter(name__contains=query)
 
 
-def resident_get_for(*, actor, pk) -> Resident:
-    """The resident if the actor may see her; 404 otherwise (never reveal that another unit's record exists)."""
+def resident_get_for(*, actor, pk, via: str = "") -> Resident:
+    """The resident if the actor may see her; 404 otherwise (never reveal that another unit's record exists).
+
+    `via` names the entry point that shows her record (see core.audit.audit_read), which writes one read row;
+    leave it empty only to look her up for a write, which its service audits."""
     resident = (
         residents_for(actor=actor)
         .select_related("household", "unit", "unit__parent")
@@ -59,6 +62,8 @@ def resident_get_for(*, actor, pk) -> Resident:
     )
     if resident is None:
         raise Http404("resident not found")
+    if via:
+        audit_read(actor=actor, obj=resident, via=via)
     return resident
 
 

@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from quanke.core import permissions
-from quanke.core.audit import audit_record
-from quanke.core.models import AuditEvent, UnitLevel
+from quanke.core.models import UnitLevel
 from quanke.registry import imports, selectors, services
 from quanke.registry.forms import HouseholdChoiceForm, ImportForm, ResidentForm
 from quanke.registry.models import Household
@@ -53,9 +52,8 @@ def resident_list(request):
 @login_required
 def resident_detail(request, pk):
     permissions.require(permissions.can_view_personal_data(request.user))
-    resident = selectors.resident_get_for(actor=request.user, pk=pk)
+    resident = selectors.resident_get_for(actor=request.user, pk=pk, via="web")
     tags = selectors.visible_tags(actor=request.user, resident=resident)
-    audit_record(actor=request.user, action=AuditEvent.Action.READ, obj=resident)
     return render(
         request,
         "registry/resident_detail.html",
@@ -113,7 +111,7 @@ def resident_create(request):
 @login_required
 def resident_edit(request, pk):
     permissions.require(permissions.can_edit_residents(request.user))
-    resident = selectors.resident_get_for(actor=request.user, pk=pk)
+    resident = selectors.resident_get_for(actor=request.user, pk=pk, via="registry.resident_edit")
     tag_choices = selectors.tag_choices_for(actor=request.user)
     form = ResidentForm(request.POST or None, instance=resident, tag_choices=tag_choices)
     if request.method == "POST" and form.is_valid():

@@ -41,11 +41,11 @@ class Tree:
     communities: list[OrgUnit]
 
     def communities_under(self, unit: OrgUnit) -> list[OrgUnit]:
-        return [c for c in self.communities if c.pk == unit.pk or c.path.startswith(unit.path + "/")]
+        return [c for c in self.communities if permissions.within(c, unit)]
 
     def units_under(self, unit: OrgUnit) -> list[OrgUnit]:
         """The unit and every unit below it (streets and the county keep some records of their own)."""
-        return [u for u in self.units.values() if u.pk == unit.pk or u.path.startswith(unit.path + "/")]
+        return [u for u in self.units.values() if permissions.within(u, unit)]
 
     def children_of(self, unit: OrgUnit) -> list[OrgUnit]:
         return [u for u in self.units.values() if u.parent_id == unit.pk]

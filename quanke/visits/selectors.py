@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from quanke.core import permissions
-from quanke.core.audit import audit_record
+from quanke.core.audit import audit_read, audit_record
 from quanke.core.models import AuditEvent, UnitLevel
 from quanke.registry import selectors as registry_selectors
 from quanke.registry.models import Household, Resident
@@ -74,10 +74,14 @@ def bookings_for(*, actor):
     )
 
 
-def booking_get_for(*, actor, pk) -> Booking:
+def booking_get_for(*, actor, pk, via: str = "") -> Booking:
+    """The booking if the actor may see it; 404 otherwise. `via` names the entry point that shows it (one read
+    row, core.audit.audit_read); empty only to look it up for a write, which its service audits."""
     booking = bookings_for(actor=actor).filter(pk=pk).first()
     if booking is None:
         raise Http404("booking not found")
+    if via:
+        audit_read(actor=actor, obj=booking, via=via)
     return booking
 
 
@@ -140,7 +144,8 @@ def visits_for(*, actor):
     return Visit.objects.filter(permissions.unit_scope(actor)).select_related("household", "worker", "unit")
 
 
-def visit_get_for(*, actor, pk) -> Visit:
+def visit_get_for(*, actor, pk, via: str = "") -> Visit:
+    """The visit record if the actor may see it; 404 otherwise. `via` as in booking_get_for."""
     visit = (
         visits_for(actor=actor)
         .prefetch_related("met", "needs__item", "needs__resident")
@@ -150,6 +155,8 @@ def visit_get_for(*, actor, pk) -> Visit:
     )
     if visit is None:
         raise Http404("visit not found")
+    if via:
+        audit_read(actor=actor, obj=visit, via=via)
     return visit
 
 

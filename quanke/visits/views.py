@@ -15,8 +15,7 @@ from django.views.decorators.http import require_POST
 
 from quanke.catalog.selectors import items_for_unit
 from quanke.core import permissions
-from quanke.core.audit import audit_record
-from quanke.core.models import AuditEvent, User
+from quanke.core.models import User
 from quanke.registry import selectors as registry_selectors
 from quanke.visits import integration, schedule, selectors, services
 from quanke.visits.forms import BookingForm, CancelForm, DutyShiftForm, ReassignForm, StockForm, VisitForm
@@ -113,16 +112,13 @@ def booking_new(request):
     unit = _station(request)
     initial = {"day": _day(request.GET.get("day"), timezone.localdate())}
     if request.GET.get("resident", "").isdigit():
-        resident = registry_selectors.resident_get_for(actor=request.user, pk=int(request.GET["resident"]))
-        if request.method == "GET":
-            # The caller's fields are shown filled with her full phone and address: a read of personal data.
-            # (A post keeps ?resident= in its URL but shows what was posted, so it is not read again.)
-            audit_record(
-                actor=request.user,
-                action=AuditEvent.Action.READ,
-                obj=resident,
-                changes={"via": "visits.booking"},
-            )
+        # The caller's fields are shown filled with her full phone and address: a read of personal data.
+        # (A post keeps ?resident= in its URL but shows what was posted, so it is not read again.)
+        resident = registry_selectors.resident_get_for(
+            actor=request.user,
+            pk=int(request.GET["resident"]),
+            via="visits.booking" if request.method == "GET" else "",
+        )
         initial.update(
             resident=resident,
             caller_name=resident.name,
@@ -211,7 +207,7 @@ def booking_slots(request):
 @login_required
 def booking_detail(request, pk):
     permissions.require(permissions.can_view_personal_data(request.user))
-    booking = selectors.booking_get_for(actor=request.user, pk=pk)
+    booking = selectors.booking_get_for(actor=request.user, pk=pk, via="web")
     can_manage = permissions.can_manage_visits(request.user)
     reassign = (
         ReassignForm(workers=_workers_qs(booking.unit).exclude(pk=booking.worker_id)) if can_manage else None
@@ -561,7 +557,7 @@ def visit_new(request):
 @login_required
 def visit_detail(request, pk):
     permissions.require(permissions.can_view_personal_data(request.user))
-    visit = selectors.visit_get_for(actor=request.user, pk=pk)
+    visit = selectors.visit_get_for(actor=request.user, pk=pk, via="web")
     return render(
         request,
         "visits/visit_detail.html",

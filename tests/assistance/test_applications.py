@@ -13,7 +13,7 @@ from quanke.core.models import AuditEvent
 from quanke.matters.models import Status
 from quanke.registry.models import Benefit
 from tests.assistance.households import household, member
-from tests.conftest import PASSWORD
+from tests.support import login
 
 TODAY = timezone.localdate()
 STARTED = datetime.combine(TODAY - timedelta(days=20), time(10), tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -152,11 +152,6 @@ def test_confirming_a_finding_can_open_the_application(cast, poor):
     app = AssistanceApplication.objects.get()
     assert decided.status == "confirmed" and app.finding == decided
     assert app.matter.channel == "home" and app.resident == poor and app.program == "dibao"
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_pages_from_desk_to_street(client, cast, poor):

@@ -4,12 +4,7 @@ from django.urls import reverse
 
 from quanke.assistance import selectors
 from tests.assistance.households import benefit, household, member
-from tests.conftest import PASSWORD
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+from tests.support import login
 
 
 def test_profile_shows_todays_assessment_with_explanation(client, cast):

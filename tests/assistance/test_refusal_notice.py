@@ -11,7 +11,7 @@ from django.utils import timezone
 from quanke.assistance import selectors, services
 from quanke.core.models import AuditEvent
 from tests.assistance.households import household, member
-from tests.conftest import PASSWORD
+from tests.support import login
 
 TODAY = timezone.localdate()
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -98,11 +98,6 @@ def test_only_the_deciding_office_marks_delivery(cast):
             )
     app.refresh_from_db()
     assert app.notice_delivered_on is None and not notice_audits(app).exists()
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_the_printable_notice(client, cast):

@@ -15,7 +15,8 @@ from quanke.core.models import AuditEvent, Role
 from quanke.matters.models import Status
 from quanke.registry.models import Benefit
 from tests.assistance.households import household, member
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import make_user
+from tests.support import login
 
 TODAY = timezone.localdate()
 STARTED = datetime.combine(TODAY - timedelta(days=12), time(10), tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -150,11 +151,6 @@ def test_only_the_holder_sends_up_and_only_temporary_assistance(cast, patient):
     assert not AuditEvent.objects.filter(
         object_type="assistance.assistanceapplication", action="update"
     ).exists()
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_the_page_shows_the_limit_and_sends_up(client, cast, patient, county_handler):

@@ -11,12 +11,7 @@ from quanke.casework.models import Case
 from quanke.network import selectors as network_selectors
 from quanke.network import services as network_services
 from quanke.network.models import Engagement, LedgerEntry, ResourceBalance
-from tests.conftest import PASSWORD
-
-
-def login(client, user):
-    client.logout()
-    assert client.login(username=user.username, password=PASSWORD)
+from tests.support import login
 
 
 def post(client, case, action, data):

@@ -6,13 +6,8 @@ from django.urls import reverse
 from quanke.casework import services
 from quanke.casework.models import Case, Consent, FollowUp
 from quanke.core.models import AuditEvent
-from tests.conftest import PASSWORD, make_resident
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
-
+from tests.conftest import make_resident
+from tests.support import login
 
 ALLOWED = ["desk_a", "head_a"]
 REFUSED = ["back_a", "desk_b", "street_handler", "county_viewer", "admin"]

@@ -10,12 +10,7 @@ from quanke.catalog import selectors, services
 from quanke.catalog.knowledge_search import search_documents
 from quanke.catalog.models import DocStatus, Document, Item
 from quanke.core.models import AuditEvent
-from tests.conftest import PASSWORD
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+from tests.support import login
 
 
 def beijing(year):

@@ -1,11 +1,6 @@
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+from tests.support import login
 
 
 def test_suggest_partial_lists_keyboard_selectable_options(client, cast, django_assert_max_num_queries):

@@ -3,10 +3,10 @@
 from datetime import date
 
 from quanke.matters import services
-from quanke.reports import naive
 from quanke.reports.models import MatterDailyStat, MatterDayTotal
 from quanke.reports.periods import period_for
 from tests.matters.conftest import accept, at
+from tests.reports import naive
 
 TODAY = date(2026, 11, 23)
 

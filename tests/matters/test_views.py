@@ -10,13 +10,9 @@ from quanke.core.models import AuditEvent
 from quanke.matters import services
 from quanke.matters.models import Matter, MatterEvent
 from quanke.registry.models import ResidentDocument
-from tests.conftest import PASSWORD, make_resident
+from tests.conftest import make_resident
 from tests.matters.conftest import accept, item
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+from tests.support import login
 
 
 def test_desk_walk_in_finished_on_the_spot(client, cast):

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from quanke.network import services
 from quanke.network.models import ActivityPhoto, OrganisationKind, Volunteer
-from tests.conftest import PASSWORD, make_resident
+from tests.conftest import make_resident
+from tests.support import login
 
 PAGES = [
     "network:overview",
@@ -18,10 +19,6 @@ PAGES = [
     "network:activity_list",
     "network:match",
 ]
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
 
 
 @pytest.fixture

@@ -5,12 +5,8 @@ from django.urls import reverse
 
 from quanke.core.models import AuditEvent
 from quanke.registry.models import Resident
-from tests.conftest import PASSWORD, make_resident
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+from tests.conftest import make_resident
+from tests.support import login
 
 
 def test_list_masks_id_and_phone(client, cast):

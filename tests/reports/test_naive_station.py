@@ -4,8 +4,9 @@ answers: the benchmark's comparison is only fair if both sides do the same work.
 from datetime import date
 
 from quanke.reports import indicators as ind
-from quanke.reports import naive, selectors
+from quanke.reports import selectors
 from quanke.reports.periods import Period
+from tests.reports import naive
 
 TODAY = date(2026, 11, 23)
 
@@ -60,3 +61,22 @@ def test_naive_station_report_equals_the_dashboard(cast, hand, others, aid):
     assert march["breakdowns"]["channel"]["电话"]["received"] == 1
     assert sum(t["received"] for t in march["trend"]) == 12 and len(march["trend"]) == 31
     assert march["current"]["aid_recipients"] == 5 and march["current"]["aid_refused@tekun"] == 1
+
+
+def test_the_product_never_imports_the_test_oracle_or_the_benchmarks():
+    """The oracle lives in tests/reports/naive.py; nothing under quanke/ may import tests/ or bench/."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for path in (root / "quanke").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            found += [
+                f"{path.relative_to(root)}: {n}" for n in names if n.split(".")[0] in {"tests", "bench"}
+            ]
+    assert found == []
+    assert not (root / "quanke" / "reports" / "naive.py").exists()

@@ -5,9 +5,10 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from quanke.reports import naive, rollup, selectors
+from quanke.reports import rollup, selectors
 from quanke.reports.models import MatterDailyStat, MatterDayTotal, MatterMonthStat
 from quanke.reports.periods import Period
+from tests.reports import naive
 from tests.reports.conftest import at, make_matter
 
 TODAY = date(2026, 11, 23)

@@ -7,9 +7,10 @@ Times are Beijing times; 00:30 Beijing is 16:30 UTC on the day before.
 from datetime import date
 
 from quanke.catalog.models import Item
-from quanke.reports import naive, rollup, selectors
+from quanke.reports import rollup, selectors
 from quanke.reports.models import MatterDailyStat, MatterDayTotal
 from quanke.reports.periods import Period, period_for
+from tests.reports import naive
 from tests.reports.conftest import at, make_matter
 
 TODAY = date(2026, 11, 23)

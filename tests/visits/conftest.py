@@ -7,18 +7,13 @@ from quanke.core import workdays
 from quanke.core.models import Role
 from quanke.registry.models import Household
 from quanke.visits.models import DutyShift, SupplyItem
-from tests.conftest import PASSWORD, make_resident, make_user
+from tests.conftest import make_resident, make_user
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """The shared cast hashes seven passwords per test; a fast hasher keeps these tests quick (tests only)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def next_day(pred, start_in: int = 7) -> date:

@@ -11,7 +11,7 @@ from quanke.registry.models import Household, Resident
 from quanke.visits import schedule
 from quanke.visits.models import Booking
 from tests.conftest import make_resident
-from tests.visits.conftest import login
+from tests.support import login
 
 
 def picker(client, q, **params):

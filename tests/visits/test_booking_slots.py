@@ -11,7 +11,7 @@ from django.urls import reverse
 from quanke.core.models import AuditEvent
 from quanke.visits import schedule, services
 from quanke.visits.models import Booking
-from tests.visits.conftest import login
+from tests.support import login
 
 
 def local(day, hh, mm=0):

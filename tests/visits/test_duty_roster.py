@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from quanke.visits import schedule, selectors, services
 from quanke.visits.models import DutyShift
-from tests.visits.conftest import login
+from tests.support import login
 
 
 def test_week_fill_covers_evenings_and_rest_days_in_rotation(cast, saturday):

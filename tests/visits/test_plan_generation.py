@@ -167,7 +167,7 @@ def test_front_desk_cannot_generate_or_approve_and_nothing_changes(cast, client)
 
 
 def test_route_list_groups_by_building(cast, client):
-    from tests.visits.conftest import login
+    from tests.support import login
 
     many(cast.community_a, 14, tags=["dibao"], building_of=lambda i: ["2号楼", "10号楼"][i % 2])
     plan = services.plan_generate(actor=cast.head_a, unit=cast.community_a, month=MONTH)
@@ -176,7 +176,7 @@ def test_route_list_groups_by_building(cast, client):
 
 
 def test_overdue_list(cast, client):
-    from tests.visits.conftest import login
+    from tests.support import login
 
     never, _ = household_with(cast.community_a, "甲", tags=["tekun"])
     late, _ = household_with(cast.community_a, "乙", tags=["dibao"])  # every 90 days

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from quanke.core.models import AuditEvent
 from quanke.visits import services
-from tests.visits.conftest import household_with, login
+from tests.support import login
+from tests.visits.conftest import household_with
 
 
 @pytest.fixture

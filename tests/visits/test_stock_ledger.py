@@ -7,7 +7,8 @@ from django.db.models import Sum
 
 from quanke.visits import selectors, services
 from quanke.visits.models import StockBalance, StockMovement
-from tests.visits.conftest import household_with, login
+from tests.support import login
+from tests.visits.conftest import household_with
 
 SIGN = {  # kind -> (station delta, kit delta) per unit of quantity
     "receive": (1, 0),

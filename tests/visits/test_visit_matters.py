@@ -13,7 +13,8 @@ from quanke.matters import services as matter_services
 from quanke.matters.models import Matter, MatterEvent
 from quanke.visits import integration, planning, schedule, services
 from quanke.visits.models import Visit, VisitMatter, VisitNeed
-from tests.visits.conftest import household_with, login
+from tests.support import login
+from tests.visits.conftest import household_with
 
 
 def now_field():

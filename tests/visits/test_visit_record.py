@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from quanke.visits import schedule, services
 from quanke.visits.models import Booking, StockBalance, Visit, VisitNeed
-from tests.visits.conftest import household_with, login
+from tests.support import login
+from tests.visits.conftest import household_with
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
-"""The reference computation: every figure straight from the source tables, one ORM query per unit (or per
-breakdown group, worker or day) and per count, as a first version would do it. Slow by design; the tests check
-the optimised paths against it and bench/reports.py times it beside them.
+"""The test oracle, kept out of the product package (tests and bench/reports.py import it from here): every
+figure straight from the source tables, one ORM query per unit (or per breakdown group, worker or day) and per
+count, as a first version would do it. Slow by design; the tests check the optimised paths against it and
+bench/reports.py times it beside them.
 
 `station_report` computes every figure the station monthly report and the station dashboard show (headline
 figures of this and the previous period, the breakdowns by category, channel and item, the workers' workload and

@@ -345,6 +345,14 @@ PROGRAM_ITEMS = {
     Program.DISABILITY_CARE: "DS-CARE-SUBSIDY",
     Program.GAOLING: "EL-LONGEVITY",
 }
+# Catalog sub-items that are kinds of a programme's application (急难型、支出型临时救助): accepted under their own
+# item, they take the programme's procedure all the same.
+PROGRAM_SUBITEMS = {
+    "SA-TEMP-URGENT": Program.TEMPORARY,
+    "SA-TEMP-EXPENSE": Program.TEMPORARY,
+}
+# Every catalog item whose intake opens the application procedure (registered with quanke.core.hooks).
+PROCEDURE_ITEMS = {**{code: program for program, code in PROGRAM_ITEMS.items()}, **PROGRAM_SUBITEMS}
 # 按户 programmes pay every member of the household; the others pay the applicant.
 HOUSEHOLD_BENEFIT_PROGRAMS = (Program.DIBAO, Program.DIBAO_EDGE)
 

@@ -20,6 +20,7 @@ from quanke.assistance.models import (
     HOUSEHOLD_BENEFIT_PROGRAMS,
     NOTICE_WORKING_DAYS,
     OPEN_STEPS,
+    PROCEDURE_ITEMS,
     PROGRAM_ITEMS,
     PUBLICITY_DAYS,
     STEP_TRANSITIONS,
@@ -204,12 +205,16 @@ def application_open(
     applicant_phone: str = "",
     received_material_ids=(),
     note: str = "",
+    item: Item | None = None,
 ) -> AssistanceApplication:
-    """Accept an application at the desk: a matter under the programme's catalog item, routed at once to the
-    office that investigates (street or county), and the application at its first legal step."""
+    """Accept an application at the desk: a matter under the programme's catalog item (or the sub-item it was
+    asked under, e.g. 急难型临时救助), routed at once to the office that investigates (street or county), and the
+    application at its first legal step."""
     if program not in PROGRAM_ITEMS:
         raise ValidationError({"program": _("请选择救助项目。")})
-    item = Item.objects.filter(code=PROGRAM_ITEMS[program]).first()
+    if item is not None and PROCEDURE_ITEMS.get(item.code) != program:
+        raise ValidationError({"item": _("该事项不是所选救助项目的申请。")})
+    item = item or Item.objects.filter(code=PROGRAM_ITEMS[program]).first()
     if item is None:
         raise ValidationError({"program": _("服务目录中缺少该救助项目的事项，无法受理。")})
     open_already = AssistanceApplication.objects.filter(
@@ -253,7 +258,7 @@ def application_open(
 
 
 def program_for_item(item) -> str | None:
-    return next((p for p, code in PROGRAM_ITEMS.items() if code == item.code), None)
+    return PROCEDURE_ITEMS.get(item.code)
 
 
 def procedure_intake(*, actor, then: str = "keep", note: str = "", route_unit=None, **accept):
@@ -280,6 +285,7 @@ def procedure_intake(*, actor, then: str = "keep", note: str = "", route_unit=No
         received_material_ids=accept.get("received_material_ids", ()),
         note=note,
         at=accept.get("at"),
+        item=item,
     ).matter
 
 

@@ -101,6 +101,10 @@ class FindingOut(FindingRow):
     decided_at: datetime | None
     alternatives: list[AlternativeOut]
     application_ids: list[int]
+    can_open_application: bool = Field(
+        description="可受理申请：确认时带 open_application，或已确认后 POST /applications 带 finding_id"
+    )
+    applicant_id: int | None = Field(description="受理申请时的申请人（按户线索为户主）")
 
 
 class DecisionIn(Schema):
@@ -162,6 +166,7 @@ class ApplicationIn(Schema):
     program: str = Field(description="救助项目：dibao, dibao_edge, tekun, temporary, disability_living, …")
     channel: Channel = Channel.WINDOW
     request_text: str = ""
+    finding_id: int | None = Field(None, description="来源线索（已确认、尚未受理申请的主动发现线索）")
 
 
 # The step bodies take the fields of the pages' forms (quanke/assistance/forms.py); business checks (dates,
@@ -258,6 +263,7 @@ def _finding_row(f) -> dict:
 
 
 def _finding_out(request, f) -> FindingOut:
+    offer = selectors.finding_application_offer(actor=request.user, finding=f)
     return FindingOut(
         **_finding_row(f),
         reason=f.reason,
@@ -267,6 +273,8 @@ def _finding_out(request, f) -> FindingOut:
         application_ids=list(
             selectors.applications_for(actor=request.user).filter(finding=f).values_list("pk", flat=True)
         ),
+        can_open_application=bool(offer and offer.can_accept),
+        applicant_id=offer.resident.pk if offer else None,
     )
 
 
@@ -463,12 +471,21 @@ def application_create(request: HttpRequest, payload: ApplicationIn):
     actor = request.user
     permissions.require(permissions.can_take_intake(actor))
     resident = registry_selectors.resident_get_for(actor=actor, pk=payload.resident_id)
+    finding = None
+    if payload.finding_id is not None:
+        permissions.require(permissions.can_review_assistance(actor))
+        finding = selectors.finding_get_for(actor=actor, pk=payload.finding_id)
+        if selectors.finding_application_offer(actor=actor, finding=finding) is None:
+            raise ValidationError(
+                {"finding_id": _("只有已确认、尚未受理申请的“似乎符合但未享受”线索可以据以受理申请。")}
+            )
     application = services.application_open(
         actor=actor,
         resident=resident,
         program=payload.program,
         channel=payload.channel,
         request_text=payload.request_text,
+        finding=finding,
     )
     return Reply(
         201, _application_out(request, selectors.application_get_for(actor=actor, pk=application.pk))

@@ -18,10 +18,13 @@ from django.utils.translation import gettext as _
 from quanke.assistance import parameters
 from quanke.assistance.engine import RECEIVABLE_PROGRAMS, EngineError, assess_household, build_system
 from quanke.assistance.models import (
+    OPEN_STEPS,
+    PROGRAM_ITEMS,
     ApplicationStep,
     AssistanceApplication,
     AssistanceReview,
     Finding,
+    FindingKind,
     FindingStatus,
     ScanRun,
 )
@@ -189,6 +192,36 @@ def finding_get_for(*, actor, pk) -> Finding:
 
 def findings_for_household(*, actor, household: Household):
     return findings_for(actor=actor, status=FindingStatus.OPEN).filter(household=household)
+
+
+@dataclass(frozen=True)
+class ApplicationOffer:
+    """A finding's offer to start the application it points to (未诉先办): for whom, which programme, and whether
+    this worker may accept it herself (only the desk accepts; others are told to pass it on)."""
+
+    resident: Resident
+    program: str
+    can_accept: bool
+
+
+def finding_application_offer(*, actor, finding: Finding) -> ApplicationOffer | None:
+    """What the finding page and the API offer when a lead says someone qualifies and does not receive: to
+    accept the application with the confirmation (open lead), or afterwards (confirmed lead with none yet)."""
+    if finding.kind != FindingKind.ELIGIBLE_NOT_RECEIVING or finding.program not in PROGRAM_ITEMS:
+        return None
+    if finding.status not in (FindingStatus.OPEN, FindingStatus.CONFIRMED):
+        return None
+    resident = finding.resident or household_applicant(finding.household)
+    if resident is None or finding.applications.exists():
+        return None
+    open_already = AssistanceApplication.objects.filter(
+        household=finding.household, resident=resident, program=finding.program, step__in=OPEN_STEPS
+    ).exists()
+    if open_already:
+        return None
+    return ApplicationOffer(
+        resident=resident, program=finding.program, can_accept=permissions.can_take_intake(actor)
+    )
 
 
 def latest_scan() -> ScanRun | None:

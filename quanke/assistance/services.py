@@ -212,6 +212,8 @@ def application_open(
     application at its first legal step."""
     if program not in PROGRAM_ITEMS:
         raise ValidationError({"program": _("请选择救助项目。")})
+    if finding is not None and (finding.program != program or finding.household_id != resident.household_id):
+        raise ValidationError({"program": _("申请与来源线索的救助项目或家庭不一致。")})
     if item is not None and PROCEDURE_ITEMS.get(item.code) != program:
         raise ValidationError({"item": _("该事项不是所选救助项目的申请。")})
     item = item or Item.objects.filter(code=PROGRAM_ITEMS[program]).first()

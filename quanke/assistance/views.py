@@ -23,6 +23,7 @@ from quanke.assistance.forms import (
 )
 from quanke.assistance.models import ASSESSED_PROGRAMS, ApplicationStep, FindingKind, FindingStatus
 from quanke.core import permissions
+from quanke.matters.models import Channel
 from quanke.registry.models import Program
 from quanke.registry.selectors import households_for, resident_get_for
 
@@ -52,10 +53,13 @@ def finding_list(request):
     )
 
 
-@login_required
-def finding_detail(request, pk):
-    permissions.require(permissions.can_review_assistance(request.user))
-    finding = selectors.finding_get_for(actor=request.user, pk=pk)
+def _finding_page(request, finding, form=None, status=200):
+    """The finding with its explanation and the decision form; the same page after a refused decision, so the
+    offer to accept the application stays where it was (and as the worker left it)."""
+    offer = selectors.finding_application_offer(actor=request.user, finding=finding)
+    if form is None:
+        # Prefilled: a lead of someone who qualifies and receives nothing is confirmed to start her application.
+        form = DecisionForm(initial={"open_application": bool(offer and offer.can_accept)})
     subject = finding.resident or finding.household.members.order_by("id").first()
     return render(
         request,
@@ -64,10 +68,17 @@ def finding_detail(request, pk):
             "finding": finding,
             "subject": subject,
             "alternatives": selectors.finding_alternatives(finding),
-            "form": DecisionForm(),
-            "can_open_application": permissions.can_take_intake(request.user),
+            "form": form,
+            "offer": offer,
         },
+        status=status,
     )
+
+
+@login_required
+def finding_detail(request, pk):
+    permissions.require(permissions.can_review_assistance(request.user))
+    return _finding_page(request, selectors.finding_get_for(actor=request.user, pk=pk))
 
 
 @login_required
@@ -94,18 +105,7 @@ def finding_decide(request, pk):
         else:
             messages.success(request, _("已处理该线索。"))
             return redirect(request.POST.get("next") or "assistance:finding_list")
-    subject = finding.resident or finding.household.members.order_by("id").first()
-    return render(
-        request,
-        "assistance/finding_detail.html",
-        {
-            "finding": finding,
-            "subject": subject,
-            "alternatives": selectors.finding_alternatives(finding),
-            "form": form,
-        },
-        status=400,
-    )
+    return _finding_page(request, finding, form, status=400)
 
 
 @login_required
@@ -172,15 +172,30 @@ def application_list(request):
     )
 
 
+def _offered_finding(request, resident):
+    """The confirmed lead an application is started from (the finding page's “受理申请”), when this worker may see
+    it and it is about this resident's household; the application then records where it came from."""
+    pk = request.GET.get("finding", "")
+    if not (pk.isdigit() and permissions.can_review_assistance(request.user)):
+        return None
+    finding = selectors.finding_get_for(actor=request.user, pk=int(pk))
+    offer = selectors.finding_application_offer(actor=request.user, finding=finding)
+    return finding if offer and offer.resident == resident else None
+
+
 @login_required
 def application_new(request, resident_pk):
     permissions.require(permissions.can_take_intake(request.user))
     resident = resident_get_for(actor=request.user, pk=resident_pk)
-    form = ApplicationForm(request.POST or None, initial={"program": request.GET.get("program", "")})
+    finding = _offered_finding(request, resident)
+    initial = {"program": finding.program if finding else request.GET.get("program", "")}
+    if request.GET.get("channel") in Channel.values:
+        initial["channel"] = request.GET["channel"]
+    form = ApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             application = services.application_open(
-                actor=request.user, resident=resident, **form.cleaned_data
+                actor=request.user, resident=resident, finding=finding, **form.cleaned_data
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

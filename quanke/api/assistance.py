@@ -153,6 +153,8 @@ class ApplicationOut(ApplicationRow):
     publicity_start: date | None
     publicity_objections: str
     decided_by: str | None
+    computed_amount: Decimal | None = Field(description="审核确认时规则测算的月金额")
+    amount_reason: str = Field(description="审批金额与测算金额不一致的理由")
     payment_from: date | None
     refusal_reasons: str
     notice_due_on: date | None = Field(description="不予批准告知书送达期限（决定后 3 个工作日）")
@@ -184,6 +186,9 @@ class PublicizeIn(Schema):
 class ApproveIn(Schema):
     decided_on: date
     monthly_amount: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
+    amount_reason: str = Field(
+        "", description="审批金额与规则测算金额不一致时必填（否则 422 amount_reason_required）"
+    )
     objections: str = ""
 
 
@@ -338,6 +343,8 @@ def _application_out(request, a) -> ApplicationOut:
         publicity_start=a.publicity_start,
         publicity_objections=a.publicity_objections,
         decided_by=a.decided_by.username if a.decided_by_id else None,
+        computed_amount=a.computed_amount,
+        amount_reason=a.amount_reason,
         payment_from=a.payment_from,
         refusal_reasons=a.refusal_reasons,
         notice_due_on=a.notice_due_on,

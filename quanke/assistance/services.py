@@ -46,6 +46,12 @@ from quanke.registry import services as registry_services
 from quanke.registry.models import Household, Program, Resident
 
 
+class AmountReasonRequired(ValidationError):
+    """An approved amount that differs from the rules' computation came without a written reason."""
+
+    api_code = "amount_reason_required"
+
+
 class StepRefused(ValidationError):
     """The finding or application cannot move to the requested step from where it stands now. Still a
     ValidationError, so the pages show it as a form error; the API answers it with 409 rather than 422."""
@@ -466,10 +472,12 @@ def application_approve(
     decided_on: date,
     monthly_amount: Decimal,
     objections: str = "",
+    amount_reason: str = "",
     note: str = "",
     at=None,
 ) -> AssistanceApplication:
-    """Confirmation (审核确认): payment from the month after the decision, written into the registry."""
+    """Confirmation (审核确认): payment from the month after the decision, written into the registry. An amount
+    other than the one the rules computed at the home investigation needs the decider's written reason."""
     if monthly_amount is None or monthly_amount < 0:
         raise ValidationError({"monthly_amount": _("请填写月救助金额。")})
     if decided_on > timezone.localdate():
@@ -487,11 +495,24 @@ def application_approve(
             )
         if app.program == Program.TEMPORARY:
             _check_street_authority(app, Decimal(monthly_amount), decided_on)
+        amount = Decimal(monthly_amount).quantize(Decimal("0.01"))
+        computed = suggested_amount(app)
+        amount_reason = (amount_reason or "").strip() if computed is not None and amount != computed else ""
+        if computed is not None and amount != computed and not amount_reason:
+            raise AmountReasonRequired(
+                {
+                    "amount_reason": _(
+                        "审批金额 %(a)s 元与规则测算的 %(c)s 元不一致，须写明理由（将在申请页显示并记入审计）。"
+                    )
+                    % {"a": amount, "c": computed}
+                }
+            )
         _hold_matter(actor, app, at)
         before = app.step
         app.step = ApplicationStep.APPROVED
         app.decided_on, app.decided_by = decided_on, actor
-        app.monthly_amount = Decimal(monthly_amount).quantize(Decimal("0.01"))
+        app.monthly_amount = amount
+        app.computed_amount, app.amount_reason = computed, amount_reason
         app.payment_from = first_of_next_month(decided_on)
         app.publicity_objections = (objections or "").strip()
         app.save(
@@ -500,6 +521,8 @@ def application_approve(
                 "decided_on",
                 "decided_by",
                 "monthly_amount",
+                "computed_amount",
+                "amount_reason",
                 "payment_from",
                 "publicity_objections",
                 "updated_at",
@@ -531,10 +554,20 @@ def application_approve(
             "a": app.monthly_amount,
             "d": app.payment_from.strftime("%Y-%m"),
         }
+        if amount_reason:
+            message += _("（与规则测算的 %(c)s 元不同，理由：%(r)s）") % {"c": computed, "r": amount_reason}
         matter_services.matter_complete(
             actor=actor, matter=app.matter, note=f"{message}{note}".strip(), at=at
         )
-        _step_audit(actor, app, before, monthly_amount=app.monthly_amount, payment_from=app.payment_from)
+        _step_audit(
+            actor,
+            app,
+            before,
+            monthly_amount=app.monthly_amount,
+            computed_amount=computed,
+            amount_reason=amount_reason,
+            payment_from=app.payment_from,
+        )
     return app
 
 

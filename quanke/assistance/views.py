@@ -236,6 +236,7 @@ def _application_page(request, application, forms, status=200):
             "forms": forms,
             "can_process": permissions.can_process_assistance_application(request.user, application),
             "events": application.matter.events.select_related("actor").order_by("at", "id"),
+            "suggested_amount": services.suggested_amount(application),
             **_authority(application),
             "today": selectors.today(),
         },

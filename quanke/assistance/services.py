@@ -398,18 +398,8 @@ def application_publicize(*, actor, application: AssistanceApplication, start: d
     return app
 
 
-def suggested_amount(application: AssistanceApplication) -> Decimal | None:
-    """The monthly amount the rules computed at the home investigation, if the programme has one."""
-    result = (application.assessment or {}).get("result")
-    if not result:
-        return None
-    if application.program == Program.DIBAO:
-        value = result["dibao"]["monthly_amount"]
-    else:
-        member = result["members"].get(str(application.resident_id), {})
-        key = {"tekun": "monthly_basic", "gaoling": "monthly_amount"}.get(application.program)
-        value = member.get(application.program, {}).get(key) if key else None
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+# A read, kept here under its old name for the callers that decide with it.
+suggested_amount = selectors.suggested_amount
 
 
 def _check_street_authority(app: AssistanceApplication, amount: Decimal, on: date) -> None:

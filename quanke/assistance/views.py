@@ -1,11 +1,13 @@
 """Assistance pages: the review queue (主动发现), a finding with its explanation, reviews due."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +25,7 @@ from quanke.assistance.forms import (
 )
 from quanke.assistance.models import ASSESSED_PROGRAMS, ApplicationStep, FindingKind, FindingStatus
 from quanke.core import permissions
+from quanke.core.printing import pdf_response
 from quanke.matters.models import Channel
 from quanke.registry.models import Program
 from quanke.registry.selectors import households_for, resident_get_for
@@ -301,3 +304,31 @@ def application_notice(request, pk):
     if application.step != ApplicationStep.REFUSED:
         raise Http404("no refusal notice")
     return render(request, "assistance/refusal_notice.html", {"a": application})
+
+
+@login_required
+def publicity_sheet(request, pk=None):
+    """The printable 公示 sheet (HTML, or PDF with ?format=pdf): one application, or every application now in
+    公示 in the worker's units (?unit=<code> for one community). Names and ID numbers are masked."""
+    permissions.require(permissions.can_view_personal_data(request.user))
+    unit_code = request.GET.get("unit", "")
+    rows = selectors.publicity_sheet(actor=request.user, pk=pk, unit_code=unit_code)
+    groups = {}
+    for row in rows:
+        groups.setdefault(row.unit, []).append(row)
+    context = {
+        "groups": list(groups.items()),
+        "single": pk,
+        "phone": request.user.unit.phone or settings.STATION_PHONE,
+        "issuer": request.user.unit.name,
+        "today": selectors.today(),
+    }
+    if request.GET.get("format") == "pdf":
+        html = render_to_string(
+            "assistance/publicity_sheet.html", {**context, "for_pdf": True}, request=request
+        )
+        name = (
+            f"publicity-{pk}.pdf" if pk else f"publicity-{unit_code or 'all'}-{context['today']:%Y%m%d}.pdf"
+        )
+        return pdf_response(html, name)
+    return render(request, "assistance/publicity_sheet.html", context)

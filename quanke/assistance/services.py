@@ -212,10 +212,14 @@ def application_open(
     received_material_ids=(),
     note: str = "",
     item: Item | None = None,
+    then: str = "route",
 ) -> AssistanceApplication:
     """Accept an application at the desk: a matter under the programme's catalog item (or the sub-item it was
     asked under, e.g. 急难型临时救助), routed at once to the office that investigates (street or county), and the
-    application at its first legal step."""
+    application at its first legal step. With ``then="request_materials"`` the matter first waits at the desk for
+    the missing materials (一次性告知, clock paused); the desk routes it once they arrive, the application with it."""
+    if then not in ("route", "request_materials"):
+        raise ValidationError({"then": _("未知的处理方式。")})
     if program not in PROGRAM_ITEMS:
         raise ValidationError({"program": _("请选择救助项目。")})
     if finding is not None and (finding.program != program or finding.household_id != resident.household_id):
@@ -233,7 +237,7 @@ def application_open(
     with transaction.atomic():
         matter = matter_services.plain_intake(
             actor=actor,
-            then="route",
+            then=then,
             item=item,
             resident=resident,
             channel=channel,
@@ -272,13 +276,15 @@ def program_for_item(item) -> str | None:
 def procedure_intake(*, actor, then: str = "keep", note: str = "", route_unit=None, **accept):
     """The desk's intake of a programme's catalog item (registered in quanke.core.hooks): accepting (and routing)
     an application opens the assistance procedure, or the legal steps and their statistics would never see it.
-    Returns None for what stays a plain matter: consultations, refusals at the desk, requests for materials."""
+    An application accepted with materials missing opens it too (the matter waits at the desk for them; routed
+    later, it stays in the procedure). Returns None for what stays a plain matter: consultations and refusals at
+    the desk (不予受理), which no legal step follows."""
     item, resident = accept["item"], accept.get("resident")
     program = program_for_item(item)
     if (
         not program
         or accept.get("kind", Kind.APPLICATION) != Kind.APPLICATION
-        or then not in ("route", "keep")
+        or then not in ("route", "keep", "request_materials")
     ):
         return None
     if resident is None:
@@ -294,6 +300,8 @@ def procedure_intake(*, actor, then: str = "keep", note: str = "", route_unit=No
         note=note,
         at=accept.get("at"),
         item=item,
+        # The office that investigates is the programme's, whatever the desk picked (the item's route level).
+        then="request_materials" if then == "request_materials" else "route",
     ).matter
 
 

@@ -328,6 +328,7 @@ def test_every_entry_point_opens_the_procedure(client, cast, entry, program, cod
 # --- layering: nothing in quanke/ creates a matter but through `intake` -----------------------------------------
 
 PLAIN_CREATORS = {"plain_intake", "matter_accept"}
+WRITES = {"create", "bulk_create", "get_or_create", "update_or_create"}
 # matters/services.py defines them; assistance/services.py is the registered procedure handler (it opens the
 # application on a plain matter it creates itself); matters/demo.py seeds past matters at chosen moments, of
 # items that have no procedure only (asserted below).
@@ -335,12 +336,15 @@ ALLOWED = {"matters/services.py", "assistance/services.py", "matters/demo.py"}
 
 
 def plain_creations(path: Path):
+    """Calls of the plain creators, and rows of Matter written directly (Matter(…), Matter.objects.create …)."""
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-            if name in PLAIN_CREATORS:
+            if name in PLAIN_CREATORS or name == "Matter":
                 yield node.lineno, name
+            elif name in WRITES and ast.unparse(func.value) == "Matter.objects":
+                yield node.lineno, f"Matter.objects.{name}"
 
 
 def test_no_module_creates_a_matter_except_through_intake():
@@ -359,6 +363,8 @@ def test_the_check_sees_a_plain_creation(tmp_path):
         "from quanke.matters import services\nservices.plain_intake(actor=None)\n", encoding="utf-8"
     )
     assert list(plain_creations(sample)) == [(2, "plain_intake")]
+    sample.write_text("Matter.objects.create(item=None)\nm = Matter(item=None)\n", encoding="utf-8")
+    assert sorted(plain_creations(sample)) == [(1, "Matter.objects.create"), (2, "Matter")]
 
 
 def test_the_demo_seeds_plain_matters_only_of_items_without_a_procedure(cast):

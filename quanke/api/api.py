@@ -41,7 +41,8 @@ def on_not_found(request, exc):
 def on_invalid(request, exc):
     errors = exc.message_dict if hasattr(exc, "error_dict") else None
     message = "；".join(m for ms in errors.values() for m in ms) if errors else "；".join(exc.messages)
-    return error(request, 422, "invalid", message, errors)
+    # A service may name its refusal with a stable code (e.g. amount_reason_required) for other systems.
+    return error(request, 422, getattr(exc, "api_code", "invalid"), message, errors)
 
 
 @api.exception_handler(TransitionRefused)

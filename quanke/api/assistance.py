@@ -99,6 +99,10 @@ class FindingOut(FindingRow):
     decided_at: datetime | None
     alternatives: list[AlternativeOut]
     application_ids: list[int]
+    can_open_application: bool = Field(
+        description="可受理申请：确认时带 open_application，或已确认后 POST /applications 带 finding_id"
+    )
+    applicant_id: int | None = Field(description="受理申请时的申请人（按户线索为户主）")
 
 
 class DecisionIn(Schema):
@@ -147,6 +151,8 @@ class ApplicationOut(ApplicationRow):
     publicity_start: date | None
     publicity_objections: str
     decided_by: str | None
+    computed_amount: Decimal | None = Field(description="审核确认时规则测算的月金额")
+    amount_reason: str = Field(description="审批金额与测算金额不一致的理由")
     payment_from: date | None
     refusal_reasons: str
     notice_due_on: date | None = Field(description="不予批准告知书送达期限（决定后 3 个工作日）")
@@ -160,6 +166,7 @@ class ApplicationIn(Schema):
     program: str = Field(description="救助项目：dibao, dibao_edge, tekun, temporary, disability_living, …")
     channel: Channel = Channel.WINDOW
     request_text: str = ""
+    finding_id: int | None = Field(None, description="来源线索（已确认、尚未受理申请的主动发现线索）")
 
 
 # The step bodies take the fields of the pages' forms (quanke/assistance/forms.py); business checks (dates,
@@ -177,6 +184,9 @@ class PublicizeIn(Schema):
 class ApproveIn(Schema):
     decided_on: date
     monthly_amount: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
+    amount_reason: str = Field(
+        "", description="审批金额与规则测算金额不一致时必填（否则 422 amount_reason_required）"
+    )
     objections: str = ""
 
 
@@ -256,6 +266,7 @@ def _finding_row(f) -> dict:
 
 
 def _finding_out(request, f) -> FindingOut:
+    offer = selectors.finding_application_offer(actor=request.user, finding=f)
     return FindingOut(
         **_finding_row(f),
         reason=f.reason,
@@ -265,6 +276,8 @@ def _finding_out(request, f) -> FindingOut:
         application_ids=list(
             selectors.applications_for(actor=request.user).filter(finding=f).values_list("pk", flat=True)
         ),
+        can_open_application=bool(offer and offer.can_accept),
+        applicant_id=offer.resident.pk if offer else None,
     )
 
 
@@ -328,6 +341,8 @@ def _application_out(request, a) -> ApplicationOut:
         publicity_start=a.publicity_start,
         publicity_objections=a.publicity_objections,
         decided_by=a.decided_by.username if a.decided_by_id else None,
+        computed_amount=a.computed_amount,
+        amount_reason=a.amount_reason,
         payment_from=a.payment_from,
         refusal_reasons=a.refusal_reasons,
         notice_due_on=a.notice_due_on,
@@ -455,12 +470,21 @@ def application_create(request: HttpRequest, payload: ApplicationIn):
     actor = request.user
     permissions.require(permissions.can_take_intake(actor))
     resident = registry_selectors.resident_get_for(actor=actor, pk=payload.resident_id)
+    finding = None
+    if payload.finding_id is not None:
+        permissions.require(permissions.can_review_assistance(actor))
+        finding = selectors.finding_get_for(actor=actor, pk=payload.finding_id)
+        if selectors.finding_application_offer(actor=actor, finding=finding) is None:
+            raise ValidationError(
+                {"finding_id": _("只有已确认、尚未受理申请的“似乎符合但未享受”线索可以据以受理申请。")}
+            )
     application = services.application_open(
         actor=actor,
         resident=resident,
         program=payload.program,
         channel=payload.channel,
         request_text=payload.request_text,
+        finding=finding,
     )
     return Reply(
         201, _application_out(request, selectors.application_get_for(actor=actor, pk=application.pk))

@@ -7,11 +7,11 @@ class AssistanceConfig(AppConfig):
 
     def ready(self):
         from quanke.assistance import selectors, services
-        from quanke.assistance.models import PROGRAM_ITEMS
+        from quanke.assistance.models import PROCEDURE_ITEMS
         from quanke.core import hooks
 
-        # The desk accepts assistance applications into their legal procedure, which alone decides them.
-        for code in PROGRAM_ITEMS.values():
+        # Every entry point accepts assistance applications into their legal procedure, which alone decides them.
+        for code in PROCEDURE_ITEMS:
             hooks.register_intake(code, services.procedure_intake)
         hooks.on_decision(services.decision_refusal)
         hooks.on_related(selectors.matter_links)

@@ -52,6 +52,13 @@ class ApproveForm(forms.Form):
     monthly_amount = forms.DecimalField(
         label=_("月救助金额（元）"), min_value=0, max_digits=10, decimal_places=2
     )
+    amount_reason = forms.CharField(
+        label=_("金额与规则测算不一致的理由"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("审批金额与测算金额相同时可不填。"),
+    )
     objections = forms.CharField(
         label=_("公示期间异议及处理"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

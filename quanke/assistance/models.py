@@ -345,6 +345,14 @@ PROGRAM_ITEMS = {
     Program.DISABILITY_CARE: "DS-CARE-SUBSIDY",
     Program.GAOLING: "EL-LONGEVITY",
 }
+# Catalog sub-items that are kinds of a programme's application (急难型、支出型临时救助): accepted under their own
+# item, they take the programme's procedure all the same.
+PROGRAM_SUBITEMS = {
+    "SA-TEMP-URGENT": Program.TEMPORARY,
+    "SA-TEMP-EXPENSE": Program.TEMPORARY,
+}
+# Every catalog item whose intake opens the application procedure (registered with quanke.core.hooks).
+PROCEDURE_ITEMS = {**{code: program for program, code in PROGRAM_ITEMS.items()}, **PROGRAM_SUBITEMS}
 # 按户 programmes pay every member of the household; the others pay the applicant.
 HOUSEHOLD_BENEFIT_PROGRAMS = (Program.DIBAO, Program.DIBAO_EDGE)
 
@@ -398,6 +406,12 @@ class AssistanceApplication(BaseModel):
         _("月救助金额（元）"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     payment_from = models.DateField(_("发放起始月"), null=True, blank=True)
+    # What the rules computed at the home investigation, kept with the decision: an approved amount that differs
+    # from it carries the decider's written reason (shown on the application, audited).
+    computed_amount = models.DecimalField(
+        _("规则测算月金额（元）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    amount_reason = models.TextField(_("审批金额与测算不一致的理由"), blank=True)
     refusal_reasons = models.TextField(_("不予批准理由"), blank=True)
     # The written refusal (不予批准告知书) is due within NOTICE_WORKING_DAYS of the decision.
     notice_due_on = models.DateField(_("告知书送达期限"), null=True, blank=True)
@@ -432,6 +446,12 @@ class AssistanceApplication(BaseModel):
                     payment_from__isnull=False, monthly_amount__isnull=False, decided_on__isnull=False
                 ),
                 name="application_approval_has_payment",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(computed_amount__isnull=True)
+                | models.Q(monthly_amount=models.F("computed_amount"))
+                | ~models.Q(amount_reason=""),
+                name="application_amount_differs_has_reason",
             ),
             models.CheckConstraint(
                 condition=~models.Q(step="publicity") | models.Q(publicity_start__isnull=False),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,16 +18,21 @@ from django.utils.translation import gettext as _
 from quanke.assistance import parameters
 from quanke.assistance.engine import RECEIVABLE_PROGRAMS, EngineError, assess_household, build_system
 from quanke.assistance.models import (
+    HOUSEHOLD_BENEFIT_PROGRAMS,
+    OPEN_STEPS,
+    PROGRAM_ITEMS,
     ApplicationStep,
     AssistanceApplication,
     AssistanceReview,
     Finding,
+    FindingKind,
     FindingStatus,
     ScanRun,
 )
 from quanke.core import permissions
 from quanke.core.audit import audit_read
 from quanke.core.models import UnitLevel
+from quanke.registry import idnumber
 from quanke.registry.models import Benefit, Household, Program, Resident
 
 SEX_CODES = {"M": "male", "F": "female"}
@@ -201,6 +206,36 @@ def finding_get_for(*, actor, pk, via: str = "") -> Finding:
 
 def findings_for_household(*, actor, household: Household):
     return findings_for(actor=actor, status=FindingStatus.OPEN).filter(household=household)
+
+
+@dataclass(frozen=True)
+class ApplicationOffer:
+    """A finding's offer to start the application it points to (未诉先办): for whom, which programme, and whether
+    this worker may accept it herself (only the desk accepts; others are told to pass it on)."""
+
+    resident: Resident
+    program: str
+    can_accept: bool
+
+
+def finding_application_offer(*, actor, finding: Finding) -> ApplicationOffer | None:
+    """What the finding page and the API offer when a lead says someone qualifies and does not receive: to
+    accept the application with the confirmation (open lead), or afterwards (confirmed lead with none yet)."""
+    if finding.kind != FindingKind.ELIGIBLE_NOT_RECEIVING or finding.program not in PROGRAM_ITEMS:
+        return None
+    if finding.status not in (FindingStatus.OPEN, FindingStatus.CONFIRMED):
+        return None
+    resident = finding.resident or household_applicant(finding.household)
+    if resident is None or finding.applications.exists():
+        return None
+    open_already = AssistanceApplication.objects.filter(
+        household=finding.household, resident=resident, program=finding.program, step__in=OPEN_STEPS
+    ).exists()
+    if open_already:
+        return None
+    return ApplicationOffer(
+        resident=resident, program=finding.program, can_accept=permissions.can_take_intake(actor)
+    )
 
 
 def latest_scan() -> ScanRun | None:
@@ -395,3 +430,83 @@ def matter_links(matter) -> list[dict]:
             "note": note,
         }
     ]
+
+
+def suggested_amount(application: AssistanceApplication) -> Decimal | None:
+    """The monthly amount the rules computed at the home investigation, if the programme has one."""
+    result = (application.assessment or {}).get("result")
+    if not result:
+        return None
+    if application.program == Program.DIBAO:
+        value = result["dibao"]["monthly_amount"]
+    else:
+        member = result["members"].get(str(application.resident_id), {})
+        key = PERSON_PROGRAM_AMOUNT.get(application.program)
+        value = member.get(application.program, {}).get(key) if key else None
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+# --- The 公示 sheet ----------------------------------------------------------------------------------------------
+
+
+def mask_name(name: str) -> str:
+    """张*丰, 李*, 欧阳**锋: first and last character only, as a posted list shows a name."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return "*" * len(name)
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+@dataclass(frozen=True)
+class PublicityRow:
+    """One line of the 公示 sheet: only what the notice may post (masked name and ID number, how many people
+    the benefit covers, the amount); never a phone, an address or a special-group tag."""
+
+    application_id: int
+    unit: str
+    program: str
+    name: str
+    id_number: str
+    covered: int
+    amount: Decimal | None
+    start: date
+    end: date
+
+
+def publicity_sheet(*, actor, pk: int | None = None, unit_code: str = "") -> list[PublicityRow]:
+    """The names and amounts to post for one application (any that went through 公示), or for every application
+    now in 公示 in the actor's units (optionally one community). Reading it is audited per application."""
+    qs = (
+        applications_for(actor=actor)
+        .filter(publicity_start__isnull=False)
+        .annotate(household_size=Count("household__members"))
+        .order_by("unit__path", "publicity_start", "id")
+    )
+    if pk is not None:
+        qs = qs.filter(pk=pk)
+    else:
+        qs = qs.filter(step=ApplicationStep.PUBLICITY)
+        if unit_code:
+            qs = qs.filter(unit__code=unit_code)
+    applications = list(qs)
+    if pk is not None and not applications:
+        raise Http404("no publicity for this application")
+    rows = []
+    for a in applications:
+        audit_read(actor=actor, obj=a, via="assistance.publicity_sheet", publicity_start=a.publicity_start)
+        rows.append(
+            PublicityRow(
+                application_id=a.pk,
+                unit=a.unit.name,
+                program=str(a.get_program_display()),
+                name=mask_name(a.resident.name),
+                id_number=idnumber.mask(a.resident.id_number),
+                covered=a.household_size if a.program in HOUSEHOLD_BENEFIT_PROGRAMS else 1,
+                amount=a.monthly_amount if a.step == ApplicationStep.APPROVED else suggested_amount(a),
+                start=a.publicity_start,
+                end=a.publicity_end,
+            )
+        )
+    return rows

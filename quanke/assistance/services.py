@@ -20,6 +20,7 @@ from quanke.assistance.models import (
     HOUSEHOLD_BENEFIT_PROGRAMS,
     NOTICE_WORKING_DAYS,
     OPEN_STEPS,
+    PROCEDURE_ITEMS,
     PROGRAM_ITEMS,
     PUBLICITY_DAYS,
     STEP_TRANSITIONS,
@@ -43,6 +44,12 @@ from quanke.matters.models import Channel, Kind
 from quanke.matters.models import Status as MatterStatus
 from quanke.registry import services as registry_services
 from quanke.registry.models import Household, Program, Resident
+
+
+class AmountReasonRequired(ValidationError):
+    """An approved amount that differs from the rules' computation came without a written reason."""
+
+    api_code = "amount_reason_required"
 
 
 class StepRefused(ValidationError):
@@ -204,12 +211,22 @@ def application_open(
     applicant_phone: str = "",
     received_material_ids=(),
     note: str = "",
+    item: Item | None = None,
+    then: str = "route",
 ) -> AssistanceApplication:
-    """Accept an application at the desk: a matter under the programme's catalog item, routed at once to the
-    office that investigates (street or county), and the application at its first legal step."""
+    """Accept an application at the desk: a matter under the programme's catalog item (or the sub-item it was
+    asked under, e.g. 急难型临时救助), routed at once to the office that investigates (street or county), and the
+    application at its first legal step. With ``then="request_materials"`` the matter first waits at the desk for
+    the missing materials (一次性告知, clock paused); the desk routes it once they arrive, the application with it."""
+    if then not in ("route", "request_materials"):
+        raise ValidationError({"then": _("未知的处理方式。")})
     if program not in PROGRAM_ITEMS:
         raise ValidationError({"program": _("请选择救助项目。")})
-    item = Item.objects.filter(code=PROGRAM_ITEMS[program]).first()
+    if finding is not None and (finding.program != program or finding.household_id != resident.household_id):
+        raise ValidationError({"program": _("申请与来源线索的救助项目或家庭不一致。")})
+    if item is not None and PROCEDURE_ITEMS.get(item.code) != program:
+        raise ValidationError({"item": _("该事项不是所选救助项目的申请。")})
+    item = item or Item.objects.filter(code=PROGRAM_ITEMS[program]).first()
     if item is None:
         raise ValidationError({"program": _("服务目录中缺少该救助项目的事项，无法受理。")})
     open_already = AssistanceApplication.objects.filter(
@@ -220,7 +237,7 @@ def application_open(
     with transaction.atomic():
         matter = matter_services.plain_intake(
             actor=actor,
-            then="route",
+            then=then,
             item=item,
             resident=resident,
             channel=channel,
@@ -253,19 +270,21 @@ def application_open(
 
 
 def program_for_item(item) -> str | None:
-    return next((p for p, code in PROGRAM_ITEMS.items() if code == item.code), None)
+    return PROCEDURE_ITEMS.get(item.code)
 
 
 def procedure_intake(*, actor, then: str = "keep", note: str = "", route_unit=None, **accept):
     """The desk's intake of a programme's catalog item (registered in quanke.core.hooks): accepting (and routing)
     an application opens the assistance procedure, or the legal steps and their statistics would never see it.
-    Returns None for what stays a plain matter: consultations, refusals at the desk, requests for materials."""
+    An application accepted with materials missing opens it too (the matter waits at the desk for them; routed
+    later, it stays in the procedure). Returns None for what stays a plain matter: consultations and refusals at
+    the desk (不予受理), which no legal step follows."""
     item, resident = accept["item"], accept.get("resident")
     program = program_for_item(item)
     if (
         not program
         or accept.get("kind", Kind.APPLICATION) != Kind.APPLICATION
-        or then not in ("route", "keep")
+        or then not in ("route", "keep", "request_materials")
     ):
         return None
     if resident is None:
@@ -280,6 +299,9 @@ def procedure_intake(*, actor, then: str = "keep", note: str = "", route_unit=No
         received_material_ids=accept.get("received_material_ids", ()),
         note=note,
         at=accept.get("at"),
+        item=item,
+        # The office that investigates is the programme's, whatever the desk picked (the item's route level).
+        then="request_materials" if then == "request_materials" else "route",
     ).matter
 
 
@@ -384,18 +406,8 @@ def application_publicize(*, actor, application: AssistanceApplication, start: d
     return app
 
 
-def suggested_amount(application: AssistanceApplication) -> Decimal | None:
-    """The monthly amount the rules computed at the home investigation, if the programme has one."""
-    result = (application.assessment or {}).get("result")
-    if not result:
-        return None
-    if application.program == Program.DIBAO:
-        value = result["dibao"]["monthly_amount"]
-    else:
-        member = result["members"].get(str(application.resident_id), {})
-        key = {"tekun": "monthly_basic", "gaoling": "monthly_amount"}.get(application.program)
-        value = member.get(application.program, {}).get(key) if key else None
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+# A read, kept here under its old name for the callers that decide with it.
+suggested_amount = selectors.suggested_amount
 
 
 def _check_street_authority(app: AssistanceApplication, amount: Decimal, on: date) -> None:
@@ -458,10 +470,12 @@ def application_approve(
     decided_on: date,
     monthly_amount: Decimal,
     objections: str = "",
+    amount_reason: str = "",
     note: str = "",
     at=None,
 ) -> AssistanceApplication:
-    """Confirmation (审核确认): payment from the month after the decision, written into the registry."""
+    """Confirmation (审核确认): payment from the month after the decision, written into the registry. An amount
+    other than the one the rules computed at the home investigation needs the decider's written reason."""
     if monthly_amount is None or monthly_amount < 0:
         raise ValidationError({"monthly_amount": _("请填写月救助金额。")})
     if decided_on > timezone.localdate():
@@ -479,11 +493,24 @@ def application_approve(
             )
         if app.program == Program.TEMPORARY:
             _check_street_authority(app, Decimal(monthly_amount), decided_on)
+        amount = Decimal(monthly_amount).quantize(Decimal("0.01"))
+        computed = suggested_amount(app)
+        amount_reason = (amount_reason or "").strip() if computed is not None and amount != computed else ""
+        if computed is not None and amount != computed and not amount_reason:
+            raise AmountReasonRequired(
+                {
+                    "amount_reason": _(
+                        "审批金额 %(a)s 元与规则测算的 %(c)s 元不一致，须写明理由（将在申请页显示并记入审计）。"
+                    )
+                    % {"a": amount, "c": computed}
+                }
+            )
         _hold_matter(actor, app, at)
         before = app.step
         app.step = ApplicationStep.APPROVED
         app.decided_on, app.decided_by = decided_on, actor
-        app.monthly_amount = Decimal(monthly_amount).quantize(Decimal("0.01"))
+        app.monthly_amount = amount
+        app.computed_amount, app.amount_reason = computed, amount_reason
         app.payment_from = first_of_next_month(decided_on)
         app.publicity_objections = (objections or "").strip()
         app.save(
@@ -492,6 +519,8 @@ def application_approve(
                 "decided_on",
                 "decided_by",
                 "monthly_amount",
+                "computed_amount",
+                "amount_reason",
                 "payment_from",
                 "publicity_objections",
                 "updated_at",
@@ -523,10 +552,20 @@ def application_approve(
             "a": app.monthly_amount,
             "d": app.payment_from.strftime("%Y-%m"),
         }
+        if amount_reason:
+            message += _("（与规则测算的 %(c)s 元不同，理由：%(r)s）") % {"c": computed, "r": amount_reason}
         matter_services.matter_complete(
             actor=actor, matter=app.matter, note=f"{message}{note}".strip(), at=at
         )
-        _step_audit(actor, app, before, monthly_amount=app.monthly_amount, payment_from=app.payment_from)
+        _step_audit(
+            actor,
+            app,
+            before,
+            monthly_amount=app.monthly_amount,
+            computed_amount=computed,
+            amount_reason=amount_reason,
+            payment_from=app.payment_from,
+        )
     return app
 
 

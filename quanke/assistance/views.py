@@ -1,11 +1,13 @@
 """Assistance pages: the review queue (主动发现), a finding with its explanation, reviews due."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +25,8 @@ from quanke.assistance.forms import (
 )
 from quanke.assistance.models import ASSESSED_PROGRAMS, ApplicationStep, FindingKind, FindingStatus
 from quanke.core import permissions
+from quanke.core.printing import pdf_response
+from quanke.matters.models import Channel
 from quanke.registry.models import Program
 from quanke.registry.selectors import households_for, resident_get_for
 
@@ -52,10 +56,13 @@ def finding_list(request):
     )
 
 
-@login_required
-def finding_detail(request, pk):
-    permissions.require(permissions.can_review_assistance(request.user))
-    finding = selectors.finding_get_for(actor=request.user, pk=pk, via="web")
+def _finding_page(request, finding, form=None, status=200):
+    """The finding with its explanation and the decision form; the same page after a refused decision, so the
+    offer to accept the application stays where it was (and as the worker left it)."""
+    offer = selectors.finding_application_offer(actor=request.user, finding=finding)
+    if form is None:
+        # Prefilled: a lead of someone who qualifies and receives nothing is confirmed to start her application.
+        form = DecisionForm(initial={"open_application": bool(offer and offer.can_accept)})
     subject = finding.resident or finding.household.members.order_by("id").first()
     return render(
         request,
@@ -64,10 +71,17 @@ def finding_detail(request, pk):
             "finding": finding,
             "subject": subject,
             "alternatives": selectors.finding_alternatives(finding),
-            "form": DecisionForm(),
-            "can_open_application": permissions.can_take_intake(request.user),
+            "form": form,
+            "offer": offer,
         },
+        status=status,
     )
+
+
+@login_required
+def finding_detail(request, pk):
+    permissions.require(permissions.can_review_assistance(request.user))
+    return _finding_page(request, selectors.finding_get_for(actor=request.user, pk=pk, via="web"))
 
 
 @login_required
@@ -94,18 +108,7 @@ def finding_decide(request, pk):
         else:
             messages.success(request, _("已处理该线索。"))
             return redirect(request.POST.get("next") or "assistance:finding_list")
-    subject = finding.resident or finding.household.members.order_by("id").first()
-    return render(
-        request,
-        "assistance/finding_detail.html",
-        {
-            "finding": finding,
-            "subject": subject,
-            "alternatives": selectors.finding_alternatives(finding),
-            "form": form,
-        },
-        status=400,
-    )
+    return _finding_page(request, finding, form, status=400)
 
 
 @login_required
@@ -172,15 +175,30 @@ def application_list(request):
     )
 
 
+def _offered_finding(request, resident):
+    """The confirmed lead an application is started from (the finding page's “受理申请”), when this worker may see
+    it and it is about this resident's household; the application then records where it came from."""
+    pk = request.GET.get("finding", "")
+    if not (pk.isdigit() and permissions.can_review_assistance(request.user)):
+        return None
+    finding = selectors.finding_get_for(actor=request.user, pk=int(pk))
+    offer = selectors.finding_application_offer(actor=request.user, finding=finding)
+    return finding if offer and offer.resident == resident else None
+
+
 @login_required
 def application_new(request, resident_pk):
     permissions.require(permissions.can_take_intake(request.user))
     resident = resident_get_for(actor=request.user, pk=resident_pk)
-    form = ApplicationForm(request.POST or None, initial={"program": request.GET.get("program", "")})
+    finding = _offered_finding(request, resident)
+    initial = {"program": finding.program if finding else request.GET.get("program", "")}
+    if request.GET.get("channel") in Channel.values:
+        initial["channel"] = request.GET["channel"]
+    form = ApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             application = services.application_open(
-                actor=request.user, resident=resident, **form.cleaned_data
+                actor=request.user, resident=resident, finding=finding, **form.cleaned_data
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -221,6 +239,7 @@ def _application_page(request, application, forms, status=200):
             "forms": forms,
             "can_process": permissions.can_process_assistance_application(request.user, application),
             "events": application.matter.events.select_related("actor").order_by("at", "id"),
+            "suggested_amount": services.suggested_amount(application),
             **_authority(application),
             "today": selectors.today(),
         },
@@ -285,3 +304,31 @@ def application_notice(request, pk):
     if application.step != ApplicationStep.REFUSED:
         raise Http404("no refusal notice")
     return render(request, "assistance/refusal_notice.html", {"a": application})
+
+
+@login_required
+def publicity_sheet(request, pk=None):
+    """The printable 公示 sheet (HTML, or PDF with ?format=pdf): one application, or every application now in
+    公示 in the worker's units (?unit=<code> for one community). Names and ID numbers are masked."""
+    permissions.require(permissions.can_view_personal_data(request.user))
+    unit_code = request.GET.get("unit", "")
+    rows = selectors.publicity_sheet(actor=request.user, pk=pk, unit_code=unit_code)
+    groups = {}
+    for row in rows:
+        groups.setdefault(row.unit, []).append(row)
+    context = {
+        "groups": list(groups.items()),
+        "single": pk,
+        "phone": request.user.unit.phone or settings.STATION_PHONE,
+        "issuer": request.user.unit.name,
+        "today": selectors.today(),
+    }
+    if request.GET.get("format") == "pdf":
+        html = render_to_string(
+            "assistance/publicity_sheet.html", {**context, "for_pdf": True}, request=request
+        )
+        name = (
+            f"publicity-{pk}.pdf" if pk else f"publicity-{unit_code or 'all'}-{context['today']:%Y%m%d}.pdf"
+        )
+        return pdf_response(html, name)
+    return render(request, "assistance/publicity_sheet.html", context)

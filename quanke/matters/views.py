@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +19,7 @@ from quanke.catalog import selectors as catalog_selectors
 from quanke.core import hooks, permissions, workdays
 from quanke.core.audit import audit_record
 from quanke.core.models import AuditEvent, Specialty
+from quanke.core.printing import pdf_response
 from quanke.intake.selectors import suggest_items
 from quanke.matters import checklist, selectors, services
 from quanke.matters.forms import THEN_CHOICES, ActionForm, DeskForm
@@ -350,15 +351,6 @@ def _notice_context(*, item, resident, unit, matter=None, applicant=""):
     }
 
 
-def _pdf_response(html: str, filename: str) -> HttpResponse:
-    from weasyprint import HTML
-
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 def matter_notice(request, code, pdf=False):
     permissions.require(permissions.can_view_personal_data(request.user))
@@ -372,7 +364,7 @@ def matter_notice(request, code, pdf=False):
     )
     if pdf:
         html = render_to_string("matters/notice.html", {**context, "for_pdf": True}, request=request)
-        return _pdf_response(html, f"notice-{matter.tracking_code}.pdf")
+        return pdf_response(html, f"notice-{matter.tracking_code}.pdf")
     return render(request, "matters/notice.html", context)
 
 
@@ -386,7 +378,7 @@ def notice_preview(request):
     context = _notice_context(item=item, resident=resident, unit=request.user.unit)
     if request.GET.get("format") == "pdf":
         html = render_to_string("matters/notice.html", {**context, "for_pdf": True}, request=request)
-        return _pdf_response(html, f"notice-{item.code}.pdf")
+        return pdf_response(html, f"notice-{item.code}.pdf")
     return render(request, "matters/notice.html", context)
 
 

@@ -44,9 +44,13 @@ def investigated(cast, resident, program="temporary"):
     )
 
 
-def approve(actor, app, amount):
+def approve(actor, app, amount, amount_reason=""):
     return services.application_approve(
-        actor=actor, application=app, decided_on=TODAY, monthly_amount=Decimal(amount)
+        actor=actor,
+        application=app,
+        decided_on=TODAY,
+        monthly_amount=Decimal(amount),
+        amount_reason=amount_reason,
     )
 
 
@@ -107,7 +111,7 @@ def test_other_programmes_are_not_limited(cast, patient):
     app = services.application_publicize(
         actor=cast.street_handler, application=app, start=TODAY - timedelta(9)
     )
-    app = approve(cast.street_handler, app, "5000")
+    app = approve(cast.street_handler, app, "5000", amount_reason="按实际支出核定")  # differs from the rules
     assert app.step == "approved" and app.monthly_amount == Decimal("5000.00")
 
 

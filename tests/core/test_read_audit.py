@@ -232,6 +232,8 @@ EXCLUDED = {
     # write that follows is audited; her record itself is read on her page.
     "assistance:application_new": "the form to open an application: the resident's name and household only",
     "casework:case_open": "the form to open a case: the resident's name and address only",
+    # Prints of many people's records: one read row per application, tests/assistance/test_publicity_sheet.py.
+    "assistance:application_publicity": "the 公示 sheet: masked names, one read row per application shown",
     # Records that are not one person's.
     "catalog:item_detail": "a catalog item: no personal data",
     "catalog:item_toggle": POST_ONLY,

@@ -1,14 +1,13 @@
 """The donated resources ledger: money and goods received and disbursed, kept as balances per item."""
 
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from quanke.core import permissions
-from quanke.core.audit import audit_record, snapshot
+from quanke.core import ledger, permissions
+from quanke.core.audit import snapshot
 from quanke.network.models import (
     MONEY_ITEM,
     MONEY_UNIT,
@@ -20,7 +19,7 @@ from quanke.network.models import (
     ResourceKind,
     SocialOrganisation,
 )
-from quanke.network.services.cleaning import A, positive
+from quanke.network.services.cleaning import positive
 
 
 def _item_key(kind: str, item: str, item_unit: str) -> tuple[str, str]:
@@ -70,15 +69,16 @@ def ledger_receive(
     if not donor_name:
         raise ValidationError({"donor_name": _("请填写捐赠方。")})
     with transaction.atomic():
-        balance, _created = ResourceBalance.objects.get_or_create(
-            unit=unit, kind=kind, item=item, defaults={"item_unit": item_unit}
+        balance = ledger.lock_balance(
+            ResourceBalance,
+            lookup={"unit": unit, "kind": kind, "item": item},
+            defaults={"item_unit": item_unit},
         )
-        balance = ResourceBalance.objects.select_for_update().get(pk=balance.pk)
         if balance.item_unit != item_unit:
             raise ValidationError(
                 {"item_unit": _("%(i)s 的计量单位应为「%(u)s」。") % {"i": item, "u": balance.item_unit}}
             )
-        entry = LedgerEntry.objects.create(
+        entry = LedgerEntry(
             unit=unit,
             direction=Direction.IN,
             kind=kind,
@@ -93,10 +93,12 @@ def ledger_receive(
             note=note,
             recorded_by=actor,
         )
-        balance.balance += quantity
-        balance.save(update_fields=["balance"])
-        audit_record(actor=actor, action=A.CREATE, obj=entry, changes=snapshot(entry, LEDGER_AUDIT_FIELDS))
-    return entry
+        return ledger.post(
+            actor=actor,
+            movement=entry,
+            postings=[(balance, quantity)],
+            changes=snapshot(entry, LEDGER_AUDIT_FIELDS),
+        )
 
 
 def ledger_disburse(
@@ -133,21 +135,13 @@ def ledger_disburse(
     if recipient_activity is not None:
         permissions.require(permissions.unit_in_scope(actor, recipient_activity.unit))
     with transaction.atomic():
-        balance = ResourceBalance.objects.select_for_update().filter(unit=unit, kind=kind, item=item).first()
-        available = balance.balance if balance else Decimal(0)
-        if quantity > available:
-            raise ValidationError(
-                {
-                    "quantity": _("结余不足：%(i)s 现有 %(b)s%(u)s，不能发放 %(q)s。")
-                    % {
-                        "i": item or _("资金"),
-                        "b": available,
-                        "u": balance.item_unit if balance else "",
-                        "q": quantity,
-                    }
-                }
-            )
-        entry = LedgerEntry.objects.create(
+        balance = ledger.lock_balance(
+            ResourceBalance,
+            lookup={"unit": unit, "kind": kind, "item": item},
+            defaults={"item_unit": ""},
+            create=False,
+        )
+        entry = LedgerEntry(
             unit=unit,
             direction=Direction.OUT,
             kind=kind,
@@ -164,7 +158,9 @@ def ledger_disburse(
             note=note,
             recorded_by=actor,
         )
-        balance.balance -= quantity
-        balance.save(update_fields=["balance"])
-        audit_record(actor=actor, action=A.CREATE, obj=entry, changes=snapshot(entry, LEDGER_AUDIT_FIELDS))
-    return entry
+        return ledger.post(
+            actor=actor,
+            movement=entry,
+            postings=[(balance, -quantity)],
+            changes=snapshot(entry, LEDGER_AUDIT_FIELDS),
+        )

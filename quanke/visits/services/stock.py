@@ -1,13 +1,12 @@
 """Service-kit supplies: received into the station store, issued to and returned from workers' kits, written off."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanke.core import permissions
-from quanke.core.audit import audit_record
-from quanke.core.models import AuditEvent, User
+from quanke.core import ledger, permissions
+from quanke.core.models import User
 from quanke.visits import schedule
 from quanke.visits.models import (
     MovementKind,
@@ -17,35 +16,16 @@ from quanke.visits.models import (
 )
 
 
-def _balance(unit, supply: SupplyItem, worker: User | None) -> StockBalance:
-    """The balance row, locked for this transaction (created at zero on first use)."""
+def _row(unit, supply: SupplyItem, worker: User | None) -> StockBalance:
+    """The station store's row (no worker) or the worker's kit row, locked."""
     lookup = (
         {"supply": supply, "worker": worker}
         if worker is not None
         else {"unit": unit, "supply": supply, "worker": None}
     )
-    row = StockBalance.objects.select_for_update().filter(**lookup).first()
-    if row is None:
-        try:
-            with transaction.atomic():
-                StockBalance.objects.create(unit=unit, supply=supply, worker=worker, quantity=0)
-        except IntegrityError:
-            pass  # created concurrently; lock the existing row below
-        row = StockBalance.objects.select_for_update().get(**lookup)
-    return row
-
-
-def _add(row: StockBalance, delta: int) -> None:
-    if row.quantity + delta < 0:
-        where = _("%(name)s的服务包") % {"name": row.worker.display_name} if row.worker_id else _("站点库房")
-        raise ValidationError(
-            {
-                "quantity": _("%(where)s中%(supply)s只剩 %(n)d %(u)s，不足以出库。")
-                % {"where": where, "supply": row.supply.name, "n": row.quantity, "u": row.supply.unit_label}
-            }
-        )
-    row.quantity += delta
-    row.save(update_fields=["quantity"])
+    return ledger.lock_balance(
+        StockBalance, lookup=lookup, defaults={"unit": unit} if worker is not None else {}
+    )
 
 
 def stock_move(
@@ -70,11 +50,12 @@ def stock_move(
         else:
             station_delta = -quantity
     # Lock in a fixed order (station row, then kit row) so two movements never deadlock.
+    postings = []
     if station_delta:
-        _add(_balance(unit, supply, None), station_delta)
+        postings.append((_row(unit, supply, None), station_delta))
     if kit_delta:
-        _add(_balance(unit, supply, worker), kit_delta)
-    movement = StockMovement.objects.create(
+        postings.append((_row(unit, supply, worker), kit_delta))
+    movement = StockMovement(
         unit=unit,
         supply=supply,
         kind=kind,
@@ -94,8 +75,7 @@ def stock_move(
     }
     if not supply.sensitive and resident is not None:
         changes["resident"] = resident.pk
-    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=movement, changes=changes)
-    return movement
+    return ledger.post(actor=actor, movement=movement, postings=postings, changes=changes)
 
 
 def _kit_owner_ok(unit, worker) -> None:

@@ -15,6 +15,7 @@ from quanke.casework.models import (
     EmergencyStatus,
     FollowUp,
     Plan,
+    PlanAction,
     PlanStatus,
 )
 from quanke.core import permissions
@@ -56,6 +57,14 @@ def case_get_for(*, actor, pk) -> Case:
     if case is None or not permissions.can_read_case(actor, case, _today()):
         raise Http404("case not found")
     return case
+
+
+def plan_action_get(*, case: Case, pk) -> PlanAction:
+    """An action of one of this (already readable) case's plans; 404 for any other."""
+    action = PlanAction.objects.select_related("plan__case").filter(plan__case=case, pk=pk).first()
+    if action is None:
+        raise Http404("plan action not found")
+    return action
 
 
 def case_read_audit(*, actor, case: Case, via: str = "web") -> None:

@@ -133,6 +133,7 @@ def case_detail(request, pk):
             ),
             followup_form=forms.FollowUpForm(workers=case.workers.all(), initial={"assigned_to": actor.pk}),
             closure_form=forms.ClosureForm(),
+            closure_blockers=services.closure_blockers(case) if case.status == CaseStatus.OPEN else [],
             assign_form=forms.AssignForm(workers=workers, initial={"workers": list(case.workers.all())}),
             match_form=match_form,
             matches=matches,
@@ -214,6 +215,19 @@ def _plan(request, case):
         messages.success(request, _("服务计划已提交站长审批。"))
     else:
         messages.success(request, _("服务计划已保存。"))
+
+
+def _plan_action(request, case):
+    form = forms.PlanActionForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, form)
+    action = selectors.plan_action_get(case=case, pk=form.cleaned_data["action"])
+    if form.cleaned_data["decision"] == "done":
+        services.plan_action_complete(actor=request.user, action=action)
+        messages.success(request, _("已标记行动完成。"))
+    else:
+        services.plan_action_drop(actor=request.user, action=action, reason=form.cleaned_data["reason"])
+        messages.success(request, _("已标记行动不再执行。"))
 
 
 def _plan_review(request, case):
@@ -341,6 +355,7 @@ ACTIONS = {
     "emergency_review": (_emergency_review, "assessment"),
     "plan": (_plan, "plan"),
     "plan_review": (_plan_review, "plan"),
+    "plan_action": (_plan_action, "plan"),
     "service": (_service, "services"),
     "link_volunteer": (lambda r, c: _link(r, c, "volunteer"), "links"),
     "link_organisation": (lambda r, c: _link(r, c, "organisation"), "links"),

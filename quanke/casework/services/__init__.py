@@ -10,9 +10,22 @@ from quanke.casework.services.assessments import (
     current_assessment,
 )
 from quanke.casework.services.cases import case_assign_workers, case_open
-from quanke.casework.services.closure import case_reopen, case_request_closure, case_review_closure
+from quanke.casework.services.closure import (
+    case_reopen,
+    case_request_closure,
+    case_review_closure,
+    closure_blockers,
+)
 from quanke.casework.services.consent import consent_covers, consent_record, consent_withdraw, valid_consents
-from quanke.casework.services.plans import approved_plan, plan_review, plan_save, plan_submit
+from quanke.casework.services.plans import (
+    approved_plan,
+    open_plan_actions,
+    plan_action_complete,
+    plan_action_drop,
+    plan_review,
+    plan_save,
+    plan_submit,
+)
 from quanke.casework.services.records import (
     case_link_organisation,
     case_link_resource,
@@ -37,6 +50,9 @@ __all__ = [
     "plan_submit",
     "plan_review",
     "approved_plan",
+    "plan_action_complete",
+    "plan_action_drop",
+    "open_plan_actions",
     "service_deliver",
     "case_link_volunteer",
     "case_link_organisation",
@@ -47,4 +63,5 @@ __all__ = [
     "case_request_closure",
     "case_review_closure",
     "case_reopen",
+    "closure_blockers",
 ]

@@ -12,7 +12,29 @@ from quanke.casework.models import (
     TimelineKind,
 )
 from quanke.casework.services.cases import A, lock_case, require_head, require_worker, timeline
+from quanke.casework.services.plans import open_plan_actions
 from quanke.core.audit import audit_record
+
+
+def closure_blockers(case: Case) -> list[str]:
+    """Why the case may not be closed yet (empty when it may): at least one service given, and every action of
+    the approved plan done or dropped with a reason. Checked when closure is requested and again when approved."""
+    problems = []
+    if not case.services.exists():
+        problems.append(_("尚无服务记录，不能结案：请先记录至少一次服务。"))
+    pending = open_plan_actions(case)
+    if pending:
+        problems.append(
+            _("服务计划中还有未完成的行动：%(a)s。请将每项行动标记为完成，或填写原因后标记为不再执行。")
+            % {"a": "、".join(a.description for a in pending)}
+        )
+    return problems
+
+
+def _require_closable(case: Case) -> None:
+    problems = closure_blockers(case)
+    if problems:
+        raise ValidationError(problems)
 
 
 def case_request_closure(*, actor, case: Case, outcome: str, reason: str) -> Case:
@@ -25,6 +47,7 @@ def case_request_closure(*, actor, case: Case, outcome: str, reason: str) -> Cas
         case = lock_case(case)
         if not case.can_transition(CaseStatus.CLOSURE_REQUESTED):
             raise ValidationError(_("个案当前状态不能申请结案。"))
+        _require_closable(case)
         case.status = CaseStatus.CLOSURE_REQUESTED
         case.closure_outcome, case.closure_reason = outcome, reason.strip()
         case.closure_requested_by, case.closure_requested_at = actor, timezone.now()
@@ -62,6 +85,7 @@ def case_review_closure(*, actor, case: Case, approve: bool, note: str = "") -> 
         if case.status != CaseStatus.CLOSURE_REQUESTED:
             raise ValidationError(_("该个案没有待审批的结案申请。"))
         if approve:
+            _require_closable(case)
             case.status, case.closed_by, case.closed_at = CaseStatus.CLOSED, actor, timezone.now()
             case.save(update_fields=["status", "closed_by", "closed_at", "updated_at"])
         else:

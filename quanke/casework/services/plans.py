@@ -1,4 +1,7 @@
-"""Service plans: written as a draft, submitted, approved or returned by the station head."""
+"""Service plans: written as a draft, submitted, approved or returned by the station head; the approved plan's
+actions marked done or dropped with a reason."""
+
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +19,7 @@ from quanke.casework.models import (
     TimelineKind,
 )
 from quanke.casework.services.assessments import current_assessment
-from quanke.casework.services.cases import A, lock_case, require_head, require_worker, timeline
+from quanke.casework.services.cases import A, lock_case, require_head, require_worker, timeline, today
 from quanke.casework.services.consent import consent_covers
 from quanke.core import permissions
 from quanke.core.audit import audit_record
@@ -145,3 +148,71 @@ def plan_review(*, actor, plan: Plan, approve: bool, note: str = "") -> Plan:
 
 def approved_plan(case: Case) -> Plan | None:
     return case.plans.filter(status=PlanStatus.APPROVED).order_by("-version").first()
+
+
+def _settle_action(*, actor, action: PlanAction) -> tuple[Case, PlanAction]:
+    """Lock the action of the plan in force for a case still being served, refusing anything else."""
+    case = action.plan.case
+    require_worker(actor, case)
+    if case.status != CaseStatus.OPEN:
+        raise ValidationError(_("只有服务中的个案可以更新计划行动。"))
+    action = PlanAction.objects.select_for_update().select_related("plan").get(pk=action.pk)
+    if action.plan.status != PlanStatus.APPROVED:
+        raise ValidationError(_("只有已批准的服务计划中的行动可以标记完成或不再执行。"))
+    if action.settled:
+        raise ValidationError(_("该行动已标记为完成或不再执行。"))
+    return case, action
+
+
+def plan_action_complete(*, actor, action: PlanAction, done_on: date | None = None) -> PlanAction:
+    """Mark an action of the approved plan done."""
+    done_on = done_on or today()
+    if done_on > today():
+        raise ValidationError({"done_on": _("完成日期不能晚于今天。")})
+    with transaction.atomic():
+        case, action = _settle_action(actor=actor, action=action)
+        action.done_on = done_on
+        action.save(update_fields=["done_on", "updated_at"])
+        timeline(case, actor, TimelineKind.PLAN, _("计划行动完成：%(a)s") % {"a": action.description})
+        audit_record(
+            actor=actor,
+            action=A.UPDATE,
+            obj=action,
+            unit=case.unit,
+            changes={"done_on": done_on},
+        )
+    return action
+
+
+def plan_action_drop(*, actor, action: PlanAction, reason: str) -> PlanAction:
+    """An action that will not be carried out is dropped with a written reason (it then no longer holds up
+    closure, and the reason stays on the plan)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写不再执行该行动的原因。")})
+    with transaction.atomic():
+        case, action = _settle_action(actor=actor, action=action)
+        action.dropped_on, action.drop_reason = today(), reason[:200]
+        action.save(update_fields=["dropped_on", "drop_reason", "updated_at"])
+        timeline(
+            case,
+            actor,
+            TimelineKind.PLAN,
+            _("计划行动不再执行：%(a)s（原因：%(r)s）") % {"a": action.description, "r": reason},
+        )
+        audit_record(
+            actor=actor,
+            action=A.UPDATE,
+            obj=action,
+            unit=case.unit,
+            changes={"dropped_on": action.dropped_on, "drop_reason": action.drop_reason},
+        )
+    return action
+
+
+def open_plan_actions(case: Case) -> list[PlanAction]:
+    """Actions of the plan in force (the latest approved version) neither done nor dropped."""
+    plan = approved_plan(case)
+    if plan is None:
+        return []
+    return [a for a in plan.actions.all() if not a.settled]

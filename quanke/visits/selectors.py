@@ -168,15 +168,34 @@ def household_get_for(*, actor, pk) -> Household:
     return household
 
 
-def visible_handouts(*, actor, movements) -> list[dict]:
+def _visits_hiding_a_recipient(*, actor, visit_ids) -> set[int]:
+    """Visits in which a sensitive supply the actor may not see was handed out. In a ledger every line of such a
+    visit hides its recipient: a named line beside a hidden one (same visit, same minute) would name both."""
+    if not visit_ids:
+        return set()
+    sensitive = StockMovement.objects.filter(
+        visit_id__in=visit_ids, kind=MovementKind.HANDOUT, supply__sensitive=True
+    ).select_related("supply")
+    return {m.visit_id for m in sensitive if not permissions.can_view_sensitive_supply(actor, m.supply)}
+
+
+def visible_handouts(*, actor, movements, ledger: bool = False) -> list[dict]:
     """Hand-out lines as the actor may see them. Sensitive lines: full to those allowed (and the read is audited),
-    hidden entirely from others on a visit or a profile (`hide`) or shown without the recipient in the ledger."""
+    hidden entirely from others on a visit or a profile (`allowed` false) or shown without the recipient in the
+    ledger (`ledger=True`), where every other line of the same visit hides its recipient too (`show_recipient`)."""
+    movements = list(movements)
+    masked = (
+        _visits_hiding_a_recipient(actor=actor, visit_ids={m.visit_id for m in movements if m.visit_id})
+        if ledger
+        else set()
+    )
     rows, audited = [], []
     for m in movements:
         allowed = permissions.can_view_sensitive_supply(actor, m.supply)
-        if m.supply.sensitive and allowed and m.kind == MovementKind.HANDOUT:
+        show = m.kind == MovementKind.HANDOUT and allowed and m.visit_id not in masked
+        if m.supply.sensitive and show:
             audited.append(m)
-        rows.append({"m": m, "allowed": allowed})
+        rows.append({"m": m, "allowed": allowed, "show_recipient": show})
     if audited:
         audit_record(
             actor=actor,

@@ -65,7 +65,7 @@ def stock_ledger(request):
         actor=request.user, unit=unit, supply=supply, kind=kind if kind in MovementKind.values else ""
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    rows = selectors.visible_handouts(actor=request.user, movements=page.object_list)
+    rows = selectors.visible_handouts(actor=request.user, movements=page.object_list, ledger=True)
     return render(
         request,
         "visits/ledger.html",

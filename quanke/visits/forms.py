@@ -142,6 +142,9 @@ class VisitForm(forms.Form):
     forms_filled = forms.CharField(
         label=_("填写的表格（每行一项）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    before_booking_confirmed = forms.BooleanField(
+        label=_("确认本次走访早于预约时段（如居民提前联系、顺路先访）"), required=False
+    )
 
     def __init__(self, *args, household, items, kit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,3 +211,11 @@ class VisitForm(forms.Form):
             line.strip() for line in (data.get("forms_filled") or "").splitlines() if line.strip()
         ]
         return data
+
+
+class NeedResolveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("处理情况"),
+        max_length=200,
+        error_messages={"required": _("请填写处理情况（如已当场解答、已转介、居民不再需要）。")},
+    )

@@ -344,6 +344,17 @@ class VisitNeed(models.Model):
     )
     description = models.CharField(_("需求描述"), max_length=300)
     resolved = models.BooleanField(_("已解决"), default=False)
+    # A need that never becomes a matter is closed by hand, with what was done about it.
+    resolution = models.CharField(_("处理情况"), max_length=200, blank=True)
+    resolved_at = models.DateTimeField(_("解决时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     matter = models.ForeignKey(
         "matters.Matter",
         verbose_name=_("当场受理的办件"),

@@ -24,6 +24,7 @@ from quanke.visits.models import (
     StockMovement,
     SupplyItem,
     Visit,
+    VisitNeed,
     VisitPlan,
 )
 
@@ -151,6 +152,19 @@ def visit_get_for(*, actor, pk) -> Visit:
     if visit is None:
         raise Http404("visit not found")
     return visit
+
+
+def visit_need_get_for(*, actor, pk) -> VisitNeed:
+    """A need found at a visit the actor may read; 404 otherwise."""
+    need = (
+        VisitNeed.objects.filter(visit__in=visits_for(actor=actor))
+        .select_related("visit__unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if need is None:
+        raise Http404("need not found")
+    return need
 
 
 def household_get_for(*, actor, pk) -> Household:

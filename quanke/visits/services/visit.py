@@ -19,7 +19,7 @@ from quanke.visits.models import (
     Visit,
     VisitNeed,
 )
-from quanke.visits.services.bookings import booking_move
+from quanke.visits.services.bookings import booking_move, slot_text
 from quanke.visits.services.stock import stock_move
 
 
@@ -56,6 +56,7 @@ def visit_record(
     forms_filled: list[str] | None = None,
     booking: Booking | None = None,
     plan_entry: PlanEntry | None = None,
+    before_booking_confirmed: bool = False,
 ) -> Visit:
     """Record a home visit with its readings, needs found and supplies handed out from the worker's kit.
 
@@ -78,6 +79,16 @@ def visit_record(
     visited_at = visited_at or timezone.now()
     if visited_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"visited_at": _("走访时间不能晚于现在。")})
+    if booking is not None and visited_at < booking.slot_start and not before_booking_confirmed:
+        # Usually a wrong booking picked or a mistyped time; an early visit is possible but must be said so.
+        raise ValidationError(
+            {
+                "before_booking_confirmed": _(
+                    "走访时间早于预约时段（%(slot)s）。如确实提前上门，请勾选确认后再保存。"
+                )
+                % {"slot": slot_text(booking)}
+            }
+        )
     with transaction.atomic():
         visit = Visit.objects.create(
             unit=unit,
@@ -136,16 +147,28 @@ def visit_record(
     return visit
 
 
-def visit_need_resolve(*, actor, need: VisitNeed) -> VisitNeed:
+def visit_need_resolve(*, actor, need: VisitNeed, reason: str) -> VisitNeed:
+    """Close a need found at a visit that was not taken up as a matter, saying what was done about it."""
     permissions.require(permissions.can_record_visit(actor, need.visit.unit))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写处理情况（如已当场解答、已转介、居民不再需要）。")})
     with transaction.atomic():
+        need = VisitNeed.objects.select_for_update().select_related("visit__unit").get(pk=need.pk)
+        if need.matter_id is not None:
+            raise ValidationError(_("该需求已受理为办件，随办件办结，无需另行标记。"))
+        if need.resolved:
+            raise ValidationError(_("该需求已标记为解决。"))
         need.resolved = True
-        need.save(update_fields=["resolved"])
+        need.resolution = reason[:200]
+        need.resolved_at = timezone.now()
+        need.resolved_by = actor
+        need.save(update_fields=["resolved", "resolution", "resolved_at", "resolved_by"])
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
             obj=need,
             unit=need.visit.unit,
-            changes={"resolved": True},
+            changes={"resolved": True, "resolution": need.resolution},
         )
     return need

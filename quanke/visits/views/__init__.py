@@ -9,6 +9,7 @@ from quanke.visits.views.bookings import (
     booking_new,
     booking_no_show,
     booking_reassign,
+    booking_resident_address,
     booking_residents,
     booking_slots,
 )
@@ -21,7 +22,13 @@ from quanke.visits.views.plans import (
     plan_route,
     services_settings,
 )
-from quanke.visits.views.records import visit_detail, visit_list, visit_new, visit_stats
+from quanke.visits.views.records import (
+    visit_detail,
+    visit_list,
+    visit_need_resolve,
+    visit_new,
+    visit_stats,
+)
 from quanke.visits.views.station import index
 from quanke.visits.views.supplies import stock, stock_ledger
 
@@ -29,6 +36,7 @@ __all__ = [
     "index",
     "booking_list",
     "booking_new",
+    "booking_resident_address",
     "booking_residents",
     "booking_slots",
     "booking_detail",
@@ -46,6 +54,7 @@ __all__ = [
     "overdue_list",
     "visit_new",
     "visit_detail",
+    "visit_need_resolve",
     "visit_list",
     "visit_stats",
     "stock",

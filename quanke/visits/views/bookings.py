@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,13 +67,20 @@ def booking_new(request):
             caller_phone=resident.phone,
             address=resident.household.address,
         )
+    residents = selectors.station_residents(actor=request.user, unit=unit)
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and not data.get("address", "").strip():
+        # Without JavaScript the picked resident's address is filled here: the visit goes to her household.
+        address = _household_address(request, residents, data.get("resident", ""))
+        if address:
+            data["address"] = address
     # "查找" without JavaScript posts the whole form back: show the matches, keep what was typed, save nothing.
-    finding = request.method == "POST" and "find_resident" in request.POST
-    resident_q = request.POST.get("resident_q", "").strip() if finding else ""
+    finding = data is not None and "find_resident" in data
+    resident_q = data.get("resident_q", "").strip() if finding else ""
     form = BookingForm(
-        None if finding else (request.POST or None),
-        initial=request.POST.dict() if finding else initial,
-        residents=selectors.station_residents(actor=request.user, unit=unit),
+        None if finding else data,
+        initial=data.dict() if finding else initial,
+        residents=residents,
         items=items_for_unit(unit),
         workers=station_workers_qs(unit),
     )
@@ -120,6 +128,33 @@ def booking_new(request):
             "more": more,
         },
     )
+
+
+def _household_address(request, residents, raw: str) -> str:
+    """The household address of the picked resident (in the station's roll and the actor's scope), as an audited
+    read of personal data; empty when nobody valid is picked."""
+    resident = residents.filter(pk=raw).select_related("household").first() if raw.isdigit() else None
+    if resident is None or resident.household is None:
+        return ""
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.READ,
+        obj=resident,
+        changes={"via": "visits.booking.address"},
+    )
+    return resident.household.address
+
+
+@login_required
+def booking_resident_address(request):
+    """The picked resident's household address, for the booking form's address field (visits_booking.js)."""
+    permissions.require(permissions.can_book_visits(request.user))
+    unit = station_for(request)
+    residents = selectors.station_residents(actor=request.user, unit=unit)
+    address = _household_address(request, residents, request.GET.get("resident", ""))
+    if not address:
+        raise Http404("resident not found")
+    return HttpResponse(address, content_type="text/plain; charset=utf-8")
 
 
 @login_required

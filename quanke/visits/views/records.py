@@ -8,12 +8,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from quanke.catalog.selectors import items_for_unit
 from quanke.core import permissions
 from quanke.registry import selectors as registry_selectors
-from quanke.visits import integration, selectors
-from quanke.visits.forms import VisitForm
+from quanke.visits import integration, selectors, services
+from quanke.visits.forms import NeedResolveForm, VisitForm
 from quanke.visits.views.station import errors_to_form, parse_day, station_for
 
 
@@ -81,6 +82,7 @@ def visit_new(request):
             "items": items,
             "pending": pending,
             "matters_enabled": integration.can_accept_at_visit(request.user),
+            "booking_ahead": booking is not None and booking.slot_start > timezone.now(),
         },
     )
 
@@ -94,10 +96,33 @@ def visit_detail(request, pk):
         "visits/visit_detail.html",
         {
             "v": visit,
+            "can_resolve": permissions.can_record_visit(request.user, visit.unit),
             "handouts": selectors.visit_handouts(actor=request.user, visit=visit),
             "links": integration.visit_matters(actor=request.user, visit=visit),
         },
     )
+
+
+@login_required
+@require_POST
+def visit_need_resolve(request, pk):
+    """Close a need that was not taken up as a matter, with what was done about it."""
+    need = selectors.visit_need_get_for(actor=request.user, pk=pk)
+    permissions.require(permissions.can_record_visit(request.user, need.visit.unit))
+    form = NeedResolveForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    else:
+        try:
+            services.visit_need_resolve(actor=request.user, need=need, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("需求已标记为解决。"))
+    return redirect("visits:visit_detail", pk=need.visit_id)
 
 
 @login_required

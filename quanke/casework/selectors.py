@@ -146,7 +146,7 @@ def followups_due(*, actor, day: date | None = None, within_days: int = 7):
 
 def approvals_for(*, actor) -> dict:
     """The head's queue: plans submitted, closures requested, emergency assessments to confirm."""
-    if not actor.has_role(permissions.Role.STATION_HEAD) or not actor.unit_id:
+    if not permissions.can_review_case_approvals(actor):
         return {"plans": [], "closures": [], "emergencies": []}
     in_scope = permissions.subtree(actor.unit, "case__unit")
     return {

@@ -79,7 +79,7 @@ def case_open(
             _("该居民已有未结案的个案 %(n)s，请在原个案中继续服务。") % {"n": open_case.number}
         )
     for w in workers:
-        if not (w.has_role(*permissions.CASE_WORKER_ROLES) and permissions.unit_in_scope(w, resident.unit)):
+        if not permissions.can_be_case_worker(w, resident.unit):
             raise ValidationError({"workers": _("%(w)s 不是本社区的社工。") % {"w": w}})
     opened_on = opened_on or today()
     for _attempt in range(3):
@@ -126,7 +126,7 @@ def case_assign_workers(*, actor, case: Case, workers) -> Case:
     if not workers:
         raise ValidationError({"workers": _("至少指定一名负责社工。")})
     for w in workers:
-        if not (w.has_role(*permissions.CASE_WORKER_ROLES) and permissions.unit_in_scope(w, case.unit)):
+        if not permissions.can_be_case_worker(w, case.unit):
             raise ValidationError({"workers": _("%(w)s 不是本社区的社工。") % {"w": w}})
     with transaction.atomic():
         before = sorted(case.workers.values_list("pk", flat=True))

@@ -11,8 +11,9 @@ from quanke.casework.models import (
     ClosureOutcome,
     TimelineKind,
 )
-from quanke.casework.services.cases import A, lock_case, require_head, require_worker, timeline
+from quanke.casework.services.cases import A, lock_case, require_worker, timeline
 from quanke.casework.services.plans import open_plan_actions
+from quanke.core import permissions
 from quanke.core.audit import audit_record
 
 
@@ -38,7 +39,7 @@ def _require_closable(case: Case) -> None:
 
 
 def case_request_closure(*, actor, case: Case, outcome: str, reason: str) -> Case:
-    require_worker(actor, case)
+    permissions.require(permissions.can_request_case_closure(actor, case))
     if outcome not in ClosureOutcome.values:
         raise ValidationError({"outcome": _("请选择结案成效。")})
     if not reason.strip():
@@ -77,7 +78,7 @@ def case_request_closure(*, actor, case: Case, outcome: str, reason: str) -> Cas
 
 
 def case_review_closure(*, actor, case: Case, approve: bool, note: str = "") -> Case:
-    require_head(actor, case)
+    permissions.require(permissions.can_close_case(actor, case), _("只有本站站长可以审批结案。"))
     if not approve and not note.strip():
         raise ValidationError({"note": _("不同意结案时请填写意见。")})
     with transaction.atomic():

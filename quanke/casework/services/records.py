@@ -184,9 +184,7 @@ def followup_schedule(*, actor, case: Case, due_on: date, purpose: str, assigned
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("个案已结案，请先重新开案。"))
     assigned_to = assigned_to or actor
-    if not case.workers.filter(pk=assigned_to.pk).exists() and not permissions.can_approve_case(
-        assigned_to, case
-    ):
+    if not permissions.can_follow_up_case(assigned_to, case):
         raise ValidationError({"assigned_to": _("回访社工须为本个案的负责社工。")})
     if not purpose.strip():
         raise ValidationError({"purpose": _("请填写回访内容。")})

@@ -89,11 +89,8 @@ def agreement_add(
 
 def partner_staff_link(*, actor, user, organisation: SocialOrganisation) -> PartnerStaff:
     """Give a login to a partner's staff member. Only a head (or admin) of the organisation's unit may."""
-    permissions.require(
-        permissions.can_manage_network(actor, organisation.unit)
-        and actor.has_role(permissions.Role.STATION_HEAD, permissions.Role.ADMIN)
-    )
-    if user.roles:
+    permissions.require(permissions.can_link_partner_staff(actor, organisation))
+    if not permissions.can_be_partner_staff(user):
         raise ValidationError({"user": _("合作方人员账号不能同时拥有工作人员角色。")})
     with transaction.atomic():
         link, _created = PartnerStaff.objects.update_or_create(

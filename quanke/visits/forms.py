@@ -28,7 +28,9 @@ class BookingForm(forms.Form):
     request_text = forms.CharField(
         label=_("诉求（原话）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    address = forms.CharField(label=_("上门地址"), max_length=200)
+    # Not required in the browser: left empty with a resident picked, the view fills her household's address
+    # (the no-JavaScript path); with nobody picked the service asks for it.
+    address = forms.CharField(label=_("上门地址"), max_length=200, required=False)
     preferred_time = forms.CharField(
         label=_("希望时间"), max_length=100, required=False, help_text=_("居民原话，如“周六晚上”")
     )

@@ -78,3 +78,16 @@ def test_an_address_typed_by_the_worker_is_kept(cast, saturday, duty, client):
         reverse("visits:booking_new"), booking_post(saturday, resident=r.pk, address="女儿家：丙小区2号")
     )
     assert Booking.objects.get().address == "女儿家：丙小区2号"
+
+
+def test_an_empty_address_without_a_resident_is_refused_in_chinese(cast, saturday, duty, client):
+    from datetime import time
+
+    duty(cast.back_a, saturday, time(9), time(21))
+    login(client, cast.desk_a)
+    page = client.get(reverse("visits:booking_new")).content.decode()
+    # The browser does not block the empty field, so the server can fill it from a picked resident.
+    assert 'name="address" maxlength="200" required' not in page
+    response = client.post(reverse("visits:booking_new"), booking_post(saturday, address=""))
+    assert response.status_code == 200 and "请填写上门地址" in response.content.decode()
+    assert not Booking.objects.exists()

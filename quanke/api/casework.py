@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
-from quanke.casework import selectors
+from quanke.casework import selectors, services
 from quanke.core import permissions
 from quanke.network import selectors as network_selectors
 
@@ -35,6 +35,7 @@ class CaseOut(CaseRow):
     plan_status: str | None
     open_followups: list[date]
     engagements: list[str]
+    closure_blockers: list[str]
 
 
 class LedgerTotalsOut(Schema):
@@ -79,6 +80,8 @@ def case_get(request: HttpRequest, case_id: int):
         "plan_status": detail["plan"].status if detail["plan"] else None,
         "open_followups": [f.due_on for f in detail["followups"] if f.done_on is None],
         "engagements": [e.party_label for e in detail["engagements"]],
+        # Why the case may not be closed yet (the same check the closure services apply); empty once it may.
+        "closure_blockers": services.closure_blockers(case) if case.status == "open" else [],
     }
 
 

@@ -212,6 +212,13 @@ def seed(ctx) -> None:
             )
             continue
         if key in ("closure_requested", "closed", "reopened"):
+            # Closure needs every action of the approved plan done or dropped with a reason.
+            first, *rest = plan.actions.all()
+            services.plan_action_complete(actor=worker, action=first, done_on=first.due_on)
+            for action in rest:
+                services.plan_action_drop(
+                    actor=worker, action=action, reason="服务对象情况好转，经商议不再需要。"
+                )
             services.case_request_closure(
                 actor=worker, case=case, outcome="goals_met", reason="服务目标基本达成，服务对象生活稳定。"
             )

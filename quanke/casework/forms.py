@@ -197,6 +197,20 @@ class FollowUpDoneForm(forms.Form):
     result = forms.CharField(label=_("回访情况"), max_length=1000)
 
 
+class PlanActionForm(forms.Form):
+    """Mark one action of the approved plan done, or drop it with a reason."""
+
+    action = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("done", _("完成")), ("drop", _("不再执行"))])
+    reason = forms.CharField(label=_("不再执行的原因"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "drop" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("请填写不再执行该行动的原因。"))
+        return data
+
+
 class ClosureForm(forms.Form):
     outcome = forms.ChoiceField(label=_("结案成效"), choices=ClosureOutcome.choices)
     reason = forms.CharField(label=_("结案理由"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -375,6 +375,9 @@ class PlanAction(BaseModel):
     )
     due_on = models.DateField(_("完成期限"))
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    # An action that will not be carried out is dropped with a reason, so that closure never hides it.
+    dropped_on = models.DateField(_("不再执行日期"), null=True, blank=True)
+    drop_reason = models.CharField(_("不再执行的原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("计划行动")
@@ -384,8 +387,21 @@ class PlanAction(BaseModel):
             models.CheckConstraint(
                 condition=Q(responsible_worker__isnull=False) | Q(responsible_organisation__isnull=False),
                 name="planaction_has_responsible",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True) | Q(dropped_on__isnull=True),
+                name="planaction_done_or_dropped",
+            ),
+            models.CheckConstraint(
+                condition=Q(dropped_on__isnull=True) | ~Q(drop_reason=""),
+                name="planaction_drop_has_reason",
+            ),
         ]
+
+    @property
+    def settled(self) -> bool:
+        """Done, or dropped with a reason: nothing left open for closure."""
+        return self.done_on is not None or self.dropped_on is not None
 
     @property
     def responsible_label(self) -> str:

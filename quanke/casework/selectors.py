@@ -15,6 +15,7 @@ from quanke.casework.models import (
     EmergencyStatus,
     FollowUp,
     Plan,
+    PlanAction,
     PlanStatus,
 )
 from quanke.core import permissions
@@ -60,6 +61,14 @@ def case_get_for(*, actor, pk, via: str = "") -> Case:
     if via:
         audit_read(actor=actor, obj=case, via=via)
     return case
+
+
+def plan_action_get(*, case: Case, pk) -> PlanAction:
+    """An action of one of this (already readable) case's plans; 404 for any other."""
+    action = PlanAction.objects.select_related("plan__case").filter(plan__case=case, pk=pk).first()
+    if action is None:
+        raise Http404("plan action not found")
+    return action
 
 
 def case_detail(case: Case) -> dict:
@@ -137,7 +146,7 @@ def followups_due(*, actor, day: date | None = None, within_days: int = 7):
 
 def approvals_for(*, actor) -> dict:
     """The head's queue: plans submitted, closures requested, emergency assessments to confirm."""
-    if not actor.has_role(permissions.Role.STATION_HEAD) or not actor.unit_id:
+    if not permissions.can_review_case_approvals(actor):
         return {"plans": [], "closures": [], "emergencies": []}
     in_scope = permissions.subtree(actor.unit, "case__unit")
     return {

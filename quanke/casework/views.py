@@ -22,8 +22,8 @@ from quanke.registry import selectors as registry_selectors
 
 def _case_workers(case):
     """Staff who may be assigned to the case: the case workers of its community."""
-    staff = User.objects.filter(is_active=True, unit=case.unit)
-    pks = [u.pk for u in staff if u.has_role(*permissions.CASE_WORKER_ROLES)]
+    staff = User.objects.filter(is_active=True, unit=case.unit).select_related("unit")
+    pks = [u.pk for u in staff if permissions.can_be_case_worker(u, case.unit)]
     return User.objects.filter(pk__in=pks).order_by("full_name", "username")
 
 
@@ -42,13 +42,12 @@ def _form_errors(request, form) -> None:
 @login_required
 def case_list(request):
     actor = request.user
-    can_work = actor.has_role(*permissions.CASE_WORKER_ROLES)
-    if not can_work and permissions.partner_organisation_id(actor) is None:
-        permissions.require(False)
+    permissions.require(permissions.can_list_cases(actor))
+    can_work = permissions.is_case_worker(actor)
     status = request.GET.get("status", "")
     if status not in CaseStatus.values:
         status = ""
-    mine = request.GET.get("mine", "1" if not actor.has_role(permissions.Role.STATION_HEAD) else "") == "1"
+    mine = request.GET.get("mine", "" if permissions.sees_all_station_cases_first(actor) else "1") == "1"
     query = request.GET.get("q", "").strip()
     page = Paginator(
         selectors.case_list(actor=actor, status=status, mine=mine and can_work, query=query), 30
@@ -71,9 +70,7 @@ def case_list(request):
 
 @login_required
 def approvals(request):
-    permissions.require(
-        request.user.has_role(permissions.Role.STATION_HEAD) and request.user.unit_id is not None
-    )
+    permissions.require(permissions.can_review_case_approvals(request.user))
     return render(request, "casework/approvals.html", {"queue": selectors.approvals_for(actor=request.user)})
 
 
@@ -132,6 +129,7 @@ def case_detail(request, pk):
             ),
             followup_form=forms.FollowUpForm(workers=case.workers.all(), initial={"assigned_to": actor.pk}),
             closure_form=forms.ClosureForm(),
+            closure_blockers=services.closure_blockers(case) if case.status == CaseStatus.OPEN else [],
             assign_form=forms.AssignForm(workers=workers, initial={"workers": list(case.workers.all())}),
             match_form=match_form,
             matches=matches,
@@ -213,6 +211,19 @@ def _plan(request, case):
         messages.success(request, _("服务计划已提交站长审批。"))
     else:
         messages.success(request, _("服务计划已保存。"))
+
+
+def _plan_action(request, case):
+    form = forms.PlanActionForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, form)
+    action = selectors.plan_action_get(case=case, pk=form.cleaned_data["action"])
+    if form.cleaned_data["decision"] == "done":
+        services.plan_action_complete(actor=request.user, action=action)
+        messages.success(request, _("已标记行动完成。"))
+    else:
+        services.plan_action_drop(actor=request.user, action=action, reason=form.cleaned_data["reason"])
+        messages.success(request, _("已标记行动不再执行。"))
 
 
 def _plan_review(request, case):
@@ -340,6 +351,7 @@ ACTIONS = {
     "emergency_review": (_emergency_review, "assessment"),
     "plan": (_plan, "plan"),
     "plan_review": (_plan_review, "plan"),
+    "plan_action": (_plan_action, "plan"),
     "service": (_service, "services"),
     "link_volunteer": (lambda r, c: _link(r, c, "volunteer"), "links"),
     "link_organisation": (lambda r, c: _link(r, c, "organisation"), "links"),

@@ -313,6 +313,46 @@ def can_approve_case(actor, case) -> bool:
     return _active(actor) and _is_case_head(actor, case)
 
 
+def is_case_worker(actor) -> bool:
+    """Staff who take cases (front desk, back office, station head): the workbench card and write pages."""
+    return _active(actor) and actor.has_role(*CASE_WORKER_ROLES)
+
+
+def can_list_cases(actor) -> bool:
+    """The case list (and its nav entry): case workers, and partner staff, who see only what a consent covers."""
+    return is_case_worker(actor) or partner_organisation_id(actor) is not None
+
+
+def sees_all_station_cases_first(actor) -> bool:
+    """A station head's case list opens on the whole station; everyone else's on her own cases."""
+    return _active(actor) and actor.has_role(Role.STATION_HEAD)
+
+
+def can_review_case_approvals(actor) -> bool:
+    """The approval queue (plans, closures, emergency assessments): a station head of a station."""
+    return _active(actor) and actor.has_role(Role.STATION_HEAD)
+
+
+def can_be_case_worker(user, unit) -> bool:
+    """Who may be named a worker of a case in `unit`: an active case worker of that community."""
+    return is_case_worker(user) and unit_in_scope(user, unit)
+
+
+def can_follow_up_case(user, case) -> bool:
+    """Who may be given a case's follow-up: one of its workers, or the head who oversees it."""
+    return case.workers.filter(pk=user.pk).exists() or can_approve_case(user, case)
+
+
+def can_request_case_closure(actor, case) -> bool:
+    """A worker of the case asks for closure (the service then checks that the work is done)."""
+    return can_work_on_case(actor, case)
+
+
+def can_close_case(actor, case) -> bool:
+    """Only the station head overseeing the case approves its closure; a worker never closes her own case."""
+    return can_approve_case(actor, case)
+
+
 def can_view_network(actor) -> bool:
     """Volunteers, organisations, activities and the ledger name people: personal-data roles only."""
     return _active(actor) and actor.has_role(*NETWORK_ROLES)
@@ -324,6 +364,16 @@ def can_manage_network(actor, unit) -> bool:
 
 def can_record_ledger(actor, unit) -> bool:
     return _active(actor) and actor.has_role(*LEDGER_ROLES) and unit_in_scope(actor, unit)
+
+
+def can_link_partner_staff(actor, organisation) -> bool:
+    """Giving a partner's staff member a login: only a head (or admin) of the organisation's unit."""
+    return can_manage_network(actor, organisation.unit) and actor.has_role(Role.STATION_HEAD, Role.ADMIN)
+
+
+def can_be_partner_staff(user) -> bool:
+    """A partner login holds no staff role: it reads what consents share and nothing else."""
+    return not user.roles
 
 
 def network_scope(actor, field: str = "unit") -> Q:

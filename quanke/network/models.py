@@ -12,10 +12,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core.ledger import BalanceRow
 from quanke.core.models import BaseModel, OrgUnit
 
 
@@ -468,9 +470,11 @@ class LedgerEntry(BaseModel):
         return ""
 
 
-class ResourceBalance(models.Model):
+class ResourceBalance(BalanceRow):
     """The running balance per (unit, kind, item). Kept beside the ledger so that a disbursement can lock one row
     (select_for_update) and the database itself refuses a negative balance."""
+
+    balance_field = "balance"
 
     unit = models.ForeignKey(OrgUnit, verbose_name=_("台账单位"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("资源类型"), max_length=8, choices=ResourceKind.choices)
@@ -493,6 +497,14 @@ class ResourceBalance(models.Model):
     @property
     def label(self) -> str:
         return self.item or str(ResourceKind(self.kind).label)
+
+    def shortfall(self, delta) -> ValidationError:
+        return ValidationError(
+            {
+                "quantity": _("结余不足：%(i)s 现有 %(b)s%(u)s，不能发放 %(q)s。")
+                % {"i": self.item or _("资金"), "b": self.balance, "u": self.item_unit, "q": -delta}
+            }
+        )
 
 
 class SubjectKind(models.TextChoices):

@@ -28,7 +28,9 @@ class BookingForm(forms.Form):
     request_text = forms.CharField(
         label=_("诉求（原话）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    address = forms.CharField(label=_("上门地址"), max_length=200)
+    # Not required in the browser: left empty with a resident picked, the view fills her household's address
+    # (the no-JavaScript path); with nobody picked the service asks for it.
+    address = forms.CharField(label=_("上门地址"), max_length=200, required=False)
     preferred_time = forms.CharField(
         label=_("希望时间"), max_length=100, required=False, help_text=_("居民原话，如“周六晚上”")
     )
@@ -142,6 +144,9 @@ class VisitForm(forms.Form):
     forms_filled = forms.CharField(
         label=_("填写的表格（每行一项）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    before_booking_confirmed = forms.BooleanField(
+        label=_("确认本次走访早于预约时段（如居民提前联系、顺路先访）"), required=False
+    )
 
     def __init__(self, *args, household, items, kit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,3 +213,11 @@ class VisitForm(forms.Form):
             line.strip() for line in (data.get("forms_filled") or "").splitlines() if line.strip()
         ]
         return data
+
+
+class NeedResolveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("处理情况"),
+        max_length=200,
+        error_messages={"required": _("请填写处理情况（如已当场解答、已转介、居民不再需要）。")},
+    )

@@ -154,6 +154,7 @@ def record_visit(
             forms_filled=data["forms_list"],
             booking=booking,
             plan_entry=plan_entry,
+            before_booking_confirmed=data.get("before_booking_confirmed", False),
         )
         at = visit.visited_at
         if booking_to_matter and booking is not None and booking.item_id:

@@ -3,10 +3,12 @@
 from datetime import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core.ledger import BalanceRow
 from quanke.core.models import BaseModel, OrgUnit, Specialty
 
 
@@ -342,6 +344,17 @@ class VisitNeed(models.Model):
     )
     description = models.CharField(_("需求描述"), max_length=300)
     resolved = models.BooleanField(_("已解决"), default=False)
+    # A need that never becomes a matter is closed by hand, with what was done about it.
+    resolution = models.CharField(_("处理情况"), max_length=200, blank=True)
+    resolved_at = models.DateTimeField(_("解决时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     matter = models.ForeignKey(
         "matters.Matter",
         verbose_name=_("当场受理的办件"),
@@ -426,8 +439,10 @@ class SupplyItem(models.Model):
         return self.name
 
 
-class StockBalance(models.Model):
+class StockBalance(BalanceRow):
     """Current quantity of a supply in the station store (worker empty) or in one worker's kit."""
+
+    balance_field = "quantity"
 
     unit = models.ForeignKey(OrgUnit, verbose_name=_("站点"), on_delete=models.PROTECT, related_name="stock")
     worker = models.ForeignKey(
@@ -459,6 +474,22 @@ class StockBalance(models.Model):
 
     def __str__(self):
         return f"{self.worker or self.unit} {self.supply} {self.quantity}"
+
+    def shortfall(self, delta) -> ValidationError:
+        where = (
+            _("%(name)s的服务包") % {"name": self.worker.display_name} if self.worker_id else _("站点库房")
+        )
+        return ValidationError(
+            {
+                "quantity": _("%(where)s中%(supply)s只剩 %(n)d %(u)s，不足以出库。")
+                % {
+                    "where": where,
+                    "supply": self.supply.name,
+                    "n": self.quantity,
+                    "u": self.supply.unit_label,
+                }
+            }
+        )
 
 
 class MovementKind(models.TextChoices):

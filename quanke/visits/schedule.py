@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from quanke.core import workdays
-from quanke.core.models import Role, User
+from quanke.core import permissions, workdays
+from quanke.core.models import User
 from quanke.visits.models import ACTIVE_BOOKING, Booking, DutyShift, StationHours
 
 
@@ -36,8 +36,8 @@ def station_workers(unit) -> list[User]:
 
     Roles are a JSON list and a station has a handful of staff, so the filter runs in Python (portable to SQLite).
     """
-    staff = User.objects.filter(unit=unit, is_active=True).order_by("id")
-    return [u for u in staff if u.has_role(Role.FRONT_DESK, Role.BACK_OFFICE)]
+    staff = User.objects.filter(unit=unit, is_active=True).select_related("unit").order_by("id")
+    return [u for u in staff if permissions.is_visit_worker(u)]
 
 
 @dataclass

@@ -24,6 +24,7 @@ from quanke.visits.models import (
     StockMovement,
     SupplyItem,
     Visit,
+    VisitNeed,
     VisitPlan,
 )
 
@@ -55,6 +56,17 @@ RESIDENT_PICKER_LIMIT = 12
 def station_residents(*, actor, unit):
     """Residents a booking at this station may name: the actor's scope, and the station's own community."""
     return registry_selectors.residents_for(actor=actor).filter(unit=unit)
+
+
+def household_address_of(*, actor, unit, raw: str, via: str) -> str:
+    """The household address of a resident picked at this station (in the actor's scope), as an audited read of
+    personal data; empty when nobody valid is picked."""
+    residents = station_residents(actor=actor, unit=unit)
+    resident = residents.filter(pk=raw).select_related("household").first() if raw.isdigit() else None
+    if resident is None or resident.household is None:
+        return ""
+    audit_read(actor=actor, obj=resident, via=via)
+    return resident.household.address
 
 
 def resident_picker(*, actor, unit, query: str) -> tuple[list[Resident], bool]:
@@ -160,6 +172,19 @@ def visit_get_for(*, actor, pk, via: str = "") -> Visit:
     return visit
 
 
+def visit_need_get_for(*, actor, pk) -> VisitNeed:
+    """A need found at a visit the actor may read; 404 otherwise."""
+    need = (
+        VisitNeed.objects.filter(visit__in=visits_for(actor=actor))
+        .select_related("visit__unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if need is None:
+        raise Http404("need not found")
+    return need
+
+
 def household_get_for(*, actor, pk) -> Household:
     household = (
         Household.objects.filter(permissions.unit_scope(actor))
@@ -175,15 +200,34 @@ def household_get_for(*, actor, pk) -> Household:
     return household
 
 
-def visible_handouts(*, actor, movements) -> list[dict]:
+def _visits_hiding_a_recipient(*, actor, visit_ids) -> set[int]:
+    """Visits in which a sensitive supply the actor may not see was handed out. In a ledger every line of such a
+    visit hides its recipient: a named line beside a hidden one (same visit, same minute) would name both."""
+    if not visit_ids:
+        return set()
+    sensitive = StockMovement.objects.filter(
+        visit_id__in=visit_ids, kind=MovementKind.HANDOUT, supply__sensitive=True
+    ).select_related("supply")
+    return {m.visit_id for m in sensitive if not permissions.can_view_sensitive_supply(actor, m.supply)}
+
+
+def visible_handouts(*, actor, movements, ledger: bool = False) -> list[dict]:
     """Hand-out lines as the actor may see them. Sensitive lines: full to those allowed (and the read is audited),
-    hidden entirely from others on a visit or a profile (`hide`) or shown without the recipient in the ledger."""
+    hidden entirely from others on a visit or a profile (`allowed` false) or shown without the recipient in the
+    ledger (`ledger=True`), where every other line of the same visit hides its recipient too (`show_recipient`)."""
+    movements = list(movements)
+    masked = (
+        _visits_hiding_a_recipient(actor=actor, visit_ids={m.visit_id for m in movements if m.visit_id})
+        if ledger
+        else set()
+    )
     rows, audited = [], []
     for m in movements:
         allowed = permissions.can_view_sensitive_supply(actor, m.supply)
-        if m.supply.sensitive and allowed and m.kind == MovementKind.HANDOUT:
+        show = m.kind == MovementKind.HANDOUT and allowed and m.visit_id not in masked
+        if m.supply.sensitive and show:
             audited.append(m)
-        rows.append({"m": m, "allowed": allowed})
+        rows.append({"m": m, "allowed": allowed, "show_recipient": show})
     if audited:
         audit_record(
             actor=actor,

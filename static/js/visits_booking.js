@@ -3,8 +3,29 @@
 (function () {
   "use strict";
   function $(id) { return document.getElementById(id); }
+  function fillAddress(residentId) {
+    // The visit goes to the picked resident's household: fill the address from the server (an audited read).
+    const form = $("booking-form");
+    const field = form && form.querySelector("[name=address]");
+    if (!field || !residentId || !form.dataset.addressUrl) return;
+    fetch(form.dataset.addressUrl + "&resident=" + encodeURIComponent(residentId), {
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" },
+    })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (address) {
+        if (address) {
+          field.value = address;
+          field.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+      });
+  }
   document.addEventListener("change", function (e) {
     const radio = e.target;
+    if (radio.name === "resident" && radio.closest("#resident-chosen") && radio.value) {
+      fillAddress(radio.value);
+      return;
+    }
     if (radio.name !== "resident" || !radio.closest("#resident-results")) return;
     const chosen = $("resident-chosen");
     chosen.querySelectorAll("input[name=resident]").forEach(function (r) {
@@ -14,6 +35,7 @@
     radio.checked = true;
     $("resident-results").innerHTML = "";
     $("resident-q").value = "";
+    fillAddress(radio.value);
   });
   document.addEventListener("keydown", function (e) {
     // Enter in the search box searches (htmx) instead of posting the form back.

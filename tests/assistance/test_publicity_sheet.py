@@ -89,7 +89,10 @@ def test_the_sheet_posts_masked_names_and_amounts_of_the_units_applications_in_p
         assert secret not in body
     assert "李*" not in body and "王*" not in body  # another community's, and one not yet in 公示
     assert reads(mine).count() == 1 and not reads(theirs).exists() and not reads(waiting).exists()
-    assert reads(mine).get().changes["via"] == "assistance.publicity_sheet" and reads(mine).get().actor == cast.desk_a
+    assert (
+        reads(mine).get().changes["via"] == "assistance.publicity_sheet"
+        and reads(mine).get().actor == cast.desk_a
+    )
 
 
 def test_the_street_prints_one_community_or_all_of_them(client, cast, posted):

@@ -106,3 +106,20 @@ def approved_plan(cast, case, today):
     )
     services.plan_submit(actor=cast.desk_a, plan=plan)
     return services.plan_review(actor=cast.head_a, plan=plan, approve=True)
+
+
+def deliver(case, actor, on):
+    """One service given, so that the case may be closed."""
+    return services.service_deliver(
+        actor=actor,
+        case=case,
+        delivered_on=on,
+        service_kind="companionship",
+        description="上门探访，了解服药情况",
+    )
+
+
+def settle(plan, actor):
+    """Mark every action of the approved plan done."""
+    for action in plan.actions.all():
+        services.plan_action_complete(actor=actor, action=action)

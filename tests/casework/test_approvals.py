@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from quanke.casework import services
 from quanke.casework.models import Case, Plan, TimelineEntry
 from quanke.core.models import AuditEvent
-from tests.casework.conftest import approved_plan, assess
+from tests.casework.conftest import approved_plan, assess, deliver, settle
 from tests.conftest import make_resident
 
 
@@ -69,7 +69,8 @@ def test_plan_cannot_change_while_submitted(cast, assessed, today):
 
 
 def test_closure_needs_head_approval_and_reopen_is_recorded(cast, assessed, today):
-    approved_plan(cast, assessed, today)
+    settle(approved_plan(cast, assessed, today), cast.desk_a)
+    deliver(assessed, cast.desk_a, today)
     services.case_request_closure(actor=cast.desk_a, case=assessed, outcome="goals_met", reason="情绪稳定")
     with pytest.raises(PermissionDenied):
         services.case_review_closure(actor=cast.desk_a, case=assessed, approve=True)
@@ -86,15 +87,17 @@ def test_closure_needs_head_approval_and_reopen_is_recorded(cast, assessed, toda
     assert TimelineEntry.objects.filter(case=case, kind="reopened").exists()
 
 
-def test_head_can_refuse_closure(cast, assessed):
+def test_head_can_refuse_closure(cast, assessed, today):
+    deliver(assessed, cast.desk_a, today)
     services.case_request_closure(actor=cast.desk_a, case=assessed, outcome="goals_met", reason="好转")
     services.case_review_closure(actor=cast.head_a, case=assessed, approve=False, note="仍需跟进一个月")
     assert Case.objects.get(pk=assessed.pk).status == "open"
 
 
-def test_head_of_another_community_cannot_approve(cast, assessed):
+def test_head_of_another_community_cannot_approve(cast, assessed, today):
     from tests.conftest import make_user
 
+    deliver(assessed, cast.desk_a, today)
     head_b = make_user("head_b", cast.community_b, ["station_head"])
     services.case_request_closure(actor=cast.desk_a, case=assessed, outcome="goals_met", reason="好转")
     with pytest.raises(PermissionDenied):

@@ -102,6 +102,22 @@ def test_case_from_visit_to_closure(client, cast, resident, org, today):
     post(client, case, "resource", {"balance": balance.pk, "quantity": "800", "purpose": "交通和购药补助"})
     assert Engagement.objects.filter(subject_reference=case.number).count() == 2
 
+    # Nothing done yet: closure is refused and the case stays open.
+    body = post(client, case, "closure", {"outcome": "goals_met", "reason": "规律服药三个月"})
+    assert "尚无服务记录" in body
+    case.refresh_from_db()
+    assert case.status == "open"
+
+    login(client, cast.head_a)
+    post(client, case, "plan_review", {"plan": plan.pk, "decision": "approve"})
+    login(client, cast.desk_a)
+    post(
+        client,
+        case,
+        "service",
+        {"delivered_on": today.isoformat(), "service_kind": "medical", "description": "陪同复诊"},
+    )
+    post(client, case, "plan_action", {"action": plan.actions.get().pk, "decision": "done"})
     post(client, case, "closure", {"outcome": "goals_met", "reason": "规律服药三个月"})
     # The worker cannot approve her own closure or plan.
     assert (
@@ -112,7 +128,6 @@ def test_case_from_visit_to_closure(client, cast, resident, org, today):
     )
 
     login(client, cast.head_a)
-    post(client, case, "plan_review", {"plan": plan.pk, "decision": "approve"})
     post(client, case, "closure_review", {"decision": "approve"})
     case.refresh_from_db()
     assert case.status == "closed" and case.closed_by == cast.head_a

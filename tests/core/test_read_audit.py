@@ -264,6 +264,7 @@ EXCLUDED = {
     "visits:booking_no_show": POST_ONLY,
     "visits:duty_remove": POST_ONLY,
     "visits:plan_adjust": POST_ONLY,
+    "visits:visit_need_resolve": POST_ONLY,
 }
 
 

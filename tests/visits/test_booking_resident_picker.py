@@ -195,7 +195,7 @@ def test_enter_in_a_field_books_rather_than_searches(cast, client):
     client.force_login(cast.desk_a)
     html = client.get(reverse("visits:booking_new") + f"?unit={cast.community_a.pk}").content.decode()
     form = re.search(
-        r'<form method="post" class="card stack" id="booking-form">(.*?)</form>', html, re.S
+        r'<form method="post" class="card stack" id="booking-form"[^>]*>(.*?)</form>', html, re.S
     ).group(1)
     first = re.search(r"<button[^>]*type=\"submit\"[^>]*>", form).group(0)
     assert 'name="find_resident"' not in first

@@ -49,6 +49,9 @@ def test_book_a_saturday_evening_visit_by_phone(cast, live_server, saturday, mon
         assert page.locator(f"input[value='{namesake.pk}']").count() == 0
         page.locator("#resident-results label.pick", has=page.locator(f"input[value='{kong.pk}']")).click()
         assert page.locator(f"#resident-chosen input[value='{kong.pk}']").is_checked()
+        # Picking her fills the address with her household's (defect 11); the worker may still change it.
+        page.wait_for_function("document.querySelector('input[name=address]').value !== ''")
+        assert page.input_value("input[name=address]") == kong.household.address
         page.fill("textarea[name=request_text]", "腿脚不便，想请社工周六晚上上门量血压")
         page.fill("input[name=address]", "甲社区7号楼3单元201")
         page.fill("input[name=preferred_time]", "周六晚上")

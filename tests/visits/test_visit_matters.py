@@ -103,8 +103,13 @@ def test_the_booked_item_becomes_a_matter_at_the_visit(cast, workday):
         item=Item.objects.get(code="EL-SENIOR-CARD"),
         resident=r,
     )
+    # The booking is for a later day: recording now is an early visit, confirmed as such.
     visit = integration.record_visit(
-        actor=cast.desk_a, household=hh, data=data(met=[r]), booking=booking, booking_to_matter=True
+        actor=cast.desk_a,
+        household=hh,
+        data=data(met=[r], before_booking_confirmed=True),
+        booking=booking,
+        booking_to_matter=True,
     )
     link = VisitMatter.objects.get(visit=visit)
     assert link.role == "booking" and link.matter.channel == "home" and link.matter.resident == r

@@ -103,7 +103,7 @@ def test_visit_from_a_booking_marks_it_done(cast, workday):
         request_text="量血压",
         resident=r,
     )
-    services.visit_record(actor=cast.desk_a, household=hh, booking=b, met=[r])
+    services.visit_record(actor=cast.desk_a, household=hh, booking=b, met=[r], before_booking_confirmed=True)
     b.refresh_from_db()
     assert b.status == "done" and b.visit.household == hh
     with pytest.raises(ValidationError):

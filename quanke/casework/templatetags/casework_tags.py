@@ -12,12 +12,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def casework_access(context) -> bool:
     """Whether the nav shows 个案: case workers, and partner staff (who see only cases a consent covers)."""
-    user = context["request"].user
-    if not user.is_authenticated:
-        return False
-    return (
-        user.has_role(*permissions.CASE_WORKER_ROLES) or permissions.partner_organisation_id(user) is not None
-    )
+    return permissions.can_list_cases(context["request"].user)
 
 
 @register.simple_tag(takes_context=True)
@@ -34,7 +29,7 @@ def can_open_case(context, resident) -> bool:
 @register.simple_tag(takes_context=True)
 def casework_panel(context) -> dict:
     user = context["request"].user
-    if not user.has_role(*permissions.CASE_WORKER_ROLES):
+    if not permissions.is_case_worker(user):
         return {}
     today = timezone.localdate()
     queue = selectors.approvals_for(actor=user)

@@ -257,6 +257,14 @@ def sees_every_specialty(actor) -> bool:
     return _active(actor) and actor.has_role(Role.STATION_HEAD)
 
 
+def matter_queue_specialties(actor) -> list[str]:
+    """The specialties whose matters the actor's queues hold, in the order of Specialty."""
+    if sees_every_specialty(actor):
+        return list(Specialty.values)
+    own = set(actor.specialties or []) if _active(actor) else set()
+    return [s for s in Specialty.values if s in own]
+
+
 def can_use_matter_queues(actor) -> bool:
     return _active(actor) and actor.has_role(Role.BACK_OFFICE, Role.DEPT_HANDLER, Role.STATION_HEAD)
 

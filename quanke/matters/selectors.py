@@ -98,7 +98,7 @@ def queue_base(*, actor, specialty: str = ""):
     """Matters held by the actor's unit in her specialties (a station head: all specialties)."""
     qs = matters_for(actor=actor).filter(handling_unit=actor.unit_id).select_related(*LIST_RELATED)
     if not permissions.sees_every_specialty(actor):
-        qs = qs.filter(specialty__in=list(actor.specialties))
+        qs = qs.filter(specialty__in=permissions.matter_queue_specialties(actor))
     if specialty:
         qs = qs.filter(specialty=specialty)
     return qs

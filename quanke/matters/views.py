@@ -431,11 +431,7 @@ def queue(request):
     rows, page_no, has_next = _page(
         request, selectors.queue(actor=request.user, name=name, specialty=specialty)
     )
-    specialties = (
-        Specialty.choices
-        if permissions.sees_every_specialty(request.user)
-        else [(s, Specialty(s).label) for s in request.user.specialties if s in Specialty.values]
-    )
+    specialties = [(s, Specialty(s).label) for s in permissions.matter_queue_specialties(request.user)]
     return render(
         request,
         "matters/queue.html",

@@ -90,7 +90,8 @@ class FormPayload(Payload):
     def reasons(self, name):
         # One text box per line: <name>_<line id>.
         prefix = f"{name}_"
-        return {int(k[len(prefix) :]): self.data.get(k) for k in self.data if k.startswith(prefix)}
+        lines = {_int(k[len(prefix) :]): self.data.get(k) for k in self.data if k.startswith(prefix)}
+        return {k: v for k, v in lines.items() if k is not None}
 
 
 class JsonPayload(Payload):

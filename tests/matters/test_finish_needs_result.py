@@ -155,3 +155,14 @@ def test_a_waiver_needs_a_reason_in_the_database(cast):
     line.state = "waived"
     with pytest.raises(IntegrityError), transaction.atomic():
         line.save(update_fields=["state"])
+
+
+def test_a_malformed_waiver_field_is_ignored_not_an_error(client, cast):
+    m = _in_hand(cast)
+    before = _snapshot(m)
+    client.force_login(cast.back_a)
+    response = client.post(
+        reverse("matters:act", args=[m.tracking_code, "complete"]),
+        {"note": "已出具", "waived_lines_abc": "x", "received_lines": ["x"]},
+    )
+    assert response.status_code == 302 and _snapshot(m) == before

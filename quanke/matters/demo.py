@@ -164,9 +164,7 @@ def seed(ctx) -> None:
         )
         by_status[m.status] = by_status.get(m.status, 0) + 1
         total += 1
-    overdue = Matter.objects.filter(
-        unit__in=ctx.communities, due_date__lt=today, status__in=["routed", "in_progress"]
-    )
+    overdue = Matter.objects.filter(unit__in=ctx.communities).overdue(today)
     ctx.say(
         f"办件演示数据：共 {total} 件（"
         + "，".join(f"{Status(k).label} {v}" for k, v in sorted(by_status.items()))

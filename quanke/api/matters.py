@@ -12,8 +12,8 @@ from quanke.api.schemas import ErrorOut
 from quanke.catalog import selectors as catalog_selectors
 from quanke.core import permissions
 from quanke.core.models import OrgUnit
-from quanke.matters import selectors, services
-from quanke.matters.models import Action, Channel, Kind
+from quanke.matters import selectors, services, steps
+from quanke.matters.models import Channel, Kind
 from quanke.registry import selectors as registry_selectors
 
 router = Router(tags=["matters"])
@@ -35,17 +35,23 @@ class MatterIn(Schema):
 
 
 class ActionIn(Schema):
+    """The fields of every step (quanke.matters.steps.STEPS says which step reads which)."""
+
     note: str = ""
-    route_unit: str | None = None
-    department: str | None = None
+    route_unit: str | None = None  # org unit code
+    department: str | None = None  # org unit code
     to_user: str | None = None  # username
     in_person: bool = True
+    received_lines: list[int] = []  # materials line ids received when finishing
+    waived_lines: dict[int, str] = {}  # materials line id -> why it is not required (免交理由)
 
 
 class MaterialLine(Schema):
+    id: int
     name: str
     detail: str
     state: str
+    waived_reason: str
 
 
 class MatterOut(Schema):
@@ -122,7 +128,10 @@ def _out(request, m) -> MatterOut:
         trips=m.trips,
         request_text=m.request_text,
         result_note=m.result_note,
-        materials=[MaterialLine(name=x.name, detail=x.detail, state=x.state) for x in m.materials.all()],
+        materials=[
+            MaterialLine(id=x.pk, name=x.name, detail=x.detail, state=x.state, waived_reason=x.waived_reason)
+            for x in m.materials.all()
+        ],
         allowed_actions=[str(a) for a in services.available_actions(request.user, m)],
     )
 
@@ -199,13 +208,13 @@ def matter_create(request: HttpRequest, payload: MatterIn):
 @router.get("/{code}", response={200: MatterOut, **ERRORS}, summary="办件详情")
 def matter_get(request: HttpRequest, code: str):
     permissions.require(permissions.can_view_personal_data(request.user))
-    return _out(request, selectors.matter_get_for(actor=request.user, code=code))
+    return _out(request, selectors.matter_read_for(actor=request.user, code=code, via="api_detail"))
 
 
 @router.get("/{code}/timeline", response={200: list[EventOut], **ERRORS}, summary="办理过程")
 def matter_timeline(request: HttpRequest, code: str):
     permissions.require(permissions.can_view_personal_data(request.user))
-    m = selectors.matter_get_for(actor=request.user, code=code)
+    m = selectors.matter_read_for(actor=request.user, code=code, via="api_timeline")
     return [
         EventOut(
             at=e.at,
@@ -224,45 +233,13 @@ def matter_timeline(request: HttpRequest, code: str):
 @router.post(
     "/{code}/actions/{action}",
     response={200: MatterOut, **ERRORS},
-    summary="办理操作：finish_on_spot, route, claim, complete, return, forward, request_materials, "
-    "materials_received, refuse, withdraw, reassign",
+    summary="办理操作：" + ", ".join(steps.STEPS),
 )
 def matter_action(request: HttpRequest, code: str, action: str, payload: ActionIn):
     actor = request.user
     permissions.require(permissions.can_view_personal_data(actor))
     m = selectors.matter_get_for(actor=actor, code=code)
-    if action not in Action.values or action == Action.ACCEPT:
-        raise Http404("unknown action")
-    note = payload.note
-    if action == Action.FINISH_ON_SPOT:
-        m = services.matter_finish_on_spot(actor=actor, matter=m, note=note)
-    elif action == Action.ROUTE:
-        unit = _unit(payload.route_unit, services.route_targets(m.unit))
-        m = services.matter_route(actor=actor, matter=m, handling_unit=unit, note=note)
-    elif action == Action.CLAIM:
-        m = services.matter_claim(actor=actor, matter=m)
-    elif action == Action.COMPLETE:
-        m = services.matter_complete(actor=actor, matter=m, note=note)
-    elif action == Action.RETURN:
-        m = services.matter_return(actor=actor, matter=m, reason=note)
-    elif action == Action.FORWARD:
-        department = _unit(payload.department, m.unit.ancestors())
-        m = services.matter_forward(actor=actor, matter=m, department=department, note=note)
-    elif action == Action.REQUEST_MATERIALS:
-        m = services.matter_request_materials(actor=actor, matter=m, note=note)
-    elif action == Action.MATERIALS_RECEIVED:
-        m = services.matter_materials_received(actor=actor, matter=m, in_person=payload.in_person, note=note)
-    elif action == Action.REFUSE:
-        m = services.matter_refuse(actor=actor, matter=m, reason=note)
-    elif action == Action.WITHDRAW:
-        m = services.matter_withdraw(actor=actor, matter=m, note=note)
-    elif action == Action.REASSIGN:
-        to_user = next(
-            (u for u in selectors.reassign_choices(unit=m.unit) if u.username == payload.to_user), None
-        )
-        if to_user is None:
-            raise ValidationError({"to_user": _("请选择本站后台工作人员。")})
-        m = services.matter_reassign(actor=actor, matter=m, to_user=to_user, note=note)
+    m = steps.run(actor, m, action, steps.JsonPayload(payload.dict()))
     try:
         return _out(request, selectors.matter_get_for(actor=actor, code=code))
     except Http404:

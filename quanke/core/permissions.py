@@ -212,6 +212,64 @@ def can_reassign_matter(actor, matter) -> bool:
     )
 
 
+# Matter statuses by value (core sits below matters and does not import its models).
+_DESK_HOLDS = ("accepted", "returned")
+
+
+def can_route_matter(actor, matter) -> bool:
+    """Route from the desk that holds the matter; re-route an unclaimed one: the station head."""
+    if matter.status == "routed":
+        return can_reassign_matter(actor, matter)
+    return can_act_at_desk(actor, matter)
+
+
+def can_act_on_matter_now(actor, matter) -> bool:
+    """Ask for materials, record them received, refuse: at the desk while the desk holds the matter; the
+    handler while she does (or, paused for materials, whoever held it before the pause)."""
+    if matter.status in _DESK_HOLDS:
+        return can_act_at_desk(actor, matter)
+    if matter.status == "awaiting":
+        if matter.paused_from == "in_progress":
+            return can_handle_matter(actor, matter) or can_act_at_desk(actor, matter)
+        return can_act_at_desk(actor, matter)
+    if matter.status == "routed":
+        return can_claim_matter(actor, matter) or can_act_at_desk(actor, matter)
+    return can_handle_matter(actor, matter)
+
+
+def can_return_matter(actor, matter) -> bool:
+    """Send back to the desk: the handler, or whoever may claim it while it waits."""
+    return can_handle_matter(actor, matter) or can_claim_matter(actor, matter)
+
+
+def can_withdraw_matter(actor, matter) -> bool:
+    """Record the resident's withdrawal: the desk that accepted it or the worker handling it."""
+    return can_act_at_desk(actor, matter) or can_handle_matter(actor, matter)
+
+
+def may_take_reassigned_matters(user, unit) -> bool:
+    """Who a station head may give a back-office matter to: an active back-office worker (or head) of the
+    station that accepted it."""
+    return (
+        bool(user and user.is_active)
+        and user.unit_id == unit.pk
+        and user.has_role(Role.BACK_OFFICE, Role.STATION_HEAD)
+    )
+
+
+def sees_every_specialty(actor) -> bool:
+    """The station head's queues and figures cover all specialties; a worker's only her own."""
+    return _active(actor) and actor.has_role(Role.STATION_HEAD)
+
+
+def matter_queue_specialties(actor) -> list[str]:
+    """The specialties whose matters the actor's queues hold, in the order of Specialty."""
+    if sees_every_specialty(actor):
+        return list(Specialty.values)
+    own = set(actor.specialties or []) if _active(actor) else set()
+    return [s for s in Specialty.values if s in own]
+
+
 def can_use_matter_queues(actor) -> bool:
     return _active(actor) and actor.has_role(Role.BACK_OFFICE, Role.DEPT_HANDLER, Role.STATION_HEAD)
 

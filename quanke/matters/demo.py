@@ -13,7 +13,7 @@ from django.utils import timezone
 from quanke.catalog.models import Handling, Item, RouteLevel
 from quanke.core import hooks, permissions, workdays
 from quanke.matters import services
-from quanke.matters.models import Matter, Status
+from quanke.matters.models import MaterialState, Matter, Status
 from quanke.registry.models import Resident
 
 MATTERS_PER_COMMUNITY = 90
@@ -170,9 +170,7 @@ def seed(ctx) -> None:
         )
         by_status[m.status] = by_status.get(m.status, 0) + 1
         total += 1
-    overdue = Matter.objects.filter(
-        unit__in=ctx.communities, due_date__lt=today, status__in=["routed", "in_progress"]
-    )
+    overdue = Matter.objects.filter(unit__in=ctx.communities).overdue(today)
     ctx.say(
         f"办件演示数据：共 {total} 件（"
         + "，".join(f"{Status(k).label} {v}" for k, v in sorted(by_status.items()))
@@ -245,4 +243,8 @@ def _routed_matter(ctx, rng, staff, desk_actor, item, resident, at, now) -> Matt
     done = _later(at, took, rng, now)
     if done is None or done <= step:
         return m
-    return services.matter_complete(actor=handler, matter=m, note="已办结，结果已电话告知居民", at=done)
+    # The handler collects what the resident still owed before finishing (办结 needs every material settled).
+    owed = list(m.materials.filter(state=MaterialState.MISSING).values_list("pk", flat=True))
+    return services.matter_complete(
+        actor=handler, matter=m, note="已办结，结果已电话告知居民", received_lines=owed, at=done
+    )

@@ -37,11 +37,3 @@ class DeskForm(forms.Form):
         if not data.get("resident") and not (data.get("applicant_name") or "").strip():
             raise forms.ValidationError(_("请先查找并选择居民，或勾选匿名咨询并填写称呼。"))
         return data
-
-
-class ActionForm(forms.Form):
-    note = forms.CharField(required=False, max_length=2000)
-    department = forms.IntegerField(required=False)
-    route_unit = forms.IntegerField(required=False)
-    to_user = forms.IntegerField(required=False)
-    in_person = forms.BooleanField(required=False)

@@ -3,10 +3,12 @@
 The allowed transitions are data (TRANSITIONS) next to the statuses; services consult them and nothing else.
 """
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from quanke.core.models import BaseModel, OrgUnit, Specialty
@@ -50,6 +52,87 @@ CLOCK_RUNNING = frozenset({S.ACCEPTED, S.ROUTED, S.IN_PROGRESS, S.RETURNED})
 
 def can_transition(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
+
+
+# --- figures: one definition each, used by the head page, the queues, the desk and the reports -------------------
+
+
+def day_start(day: date) -> datetime:
+    """The first moment of a Beijing day, whatever time zone the current request activated."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def near_due_limit(today: date) -> date:
+    from quanke.core import workdays
+
+    return workdays.add_working_days(today, settings.NEAR_DUE_WORKING_DAYS).date
+
+
+def open_q() -> Q:
+    """Not closed yet (已受理、已流转、办理中、待补正、已退回前台)."""
+    return Q(status__in=sorted(OPEN_STATUSES))
+
+
+def closed_q() -> Q:
+    return Q(status__in=sorted(CLOSED_STATUSES))
+
+
+def overdue_q(today: date) -> Q:
+    """超期: the clock runs (not paused for materials, not closed) and the due date is before today."""
+    return Q(status__in=sorted(CLOCK_RUNNING), due_date__lt=today)
+
+
+def near_due_q(today: date) -> Q:
+    """临近到期: the clock runs and the due date is within NEAR_DUE_WORKING_DAYS working days from today."""
+    return Q(status__in=sorted(CLOCK_RUNNING), due_date__gte=today, due_date__lte=near_due_limit(today))
+
+
+def accepted_in_q(start: date, end: date) -> Q:
+    """Accepted on a Beijing day in [start, end]."""
+    return Q(accepted_at__gte=day_start(start), accepted_at__lt=day_start(end + timedelta(days=1)))
+
+
+def closed_in_q(start: date, end: date) -> Q:
+    """Closed (by any closing step) on a Beijing day in [start, end]."""
+    return Q(closed_at__gte=day_start(start), closed_at__lt=day_start(end + timedelta(days=1)))
+
+
+class MatterQuerySet(models.QuerySet):
+    """The figures every page counts. Each method is the definition; `*_q` above give the same condition for
+    conditional aggregates (Count(..., filter=overdue_q(today)))."""
+
+    def open(self):
+        return self.filter(open_q())
+
+    def closed(self):
+        return self.filter(closed_q())
+
+    def finished(self):
+        """已办结 after routing (流转办结); on-the-spot closures are `on_spot()`."""
+        return self.filter(status=Status.FINISHED)
+
+    def on_spot(self):
+        return self.filter(status=Status.ON_SPOT)
+
+    def completed(self):
+        """办结 proper: on the spot or after routing (not refused, not withdrawn)."""
+        return self.filter(status__in=[Status.ON_SPOT, Status.FINISHED])
+
+    def at_back_office(self):
+        """Held by a back office or department: waiting to be claimed or in hand."""
+        return self.filter(status__in=[Status.ROUTED, Status.IN_PROGRESS])
+
+    def overdue(self, today: date):
+        return self.filter(overdue_q(today))
+
+    def near_due(self, today: date):
+        return self.filter(near_due_q(today))
+
+    def accepted_in(self, start: date, end: date):
+        return self.filter(accepted_in_q(start, end))
+
+    def closed_in(self, start: date, end: date):
+        return self.filter(closed_in_q(start, end))
 
 
 class Channel(models.TextChoices):
@@ -136,6 +219,8 @@ class Matter(BaseModel):
     trips = models.PositiveSmallIntegerField(_("跑动次数"), default=0)
     result_note = models.TextField(_("办理结果/理由"), blank=True)
 
+    objects = MatterQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("办件")
         verbose_name_plural = _("办件")
@@ -201,6 +286,7 @@ class MaterialState(models.TextChoices):
     ON_FILE = "on_file", _("已在档，无需再交")
     MISSING = "missing", _("待补交")
     IF_APPLICABLE = "if_applicable", _("如适用")
+    WAIVED = "waived", _("免交")
 
 
 class MatterMaterial(models.Model):
@@ -213,12 +299,20 @@ class MatterMaterial(models.Model):
     name = models.CharField(_("材料名称"), max_length=100)
     detail = models.CharField(_("形式与份数"), max_length=120, blank=True)
     state = models.CharField(_("状态"), max_length=15, choices=MaterialState.choices)
+    # Why an outstanding material was not required after all (免交), written by whoever finished the matter.
+    waived_reason = models.CharField(_("免交理由"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("办件材料")
         verbose_name_plural = _("办件材料")
         ordering = ["matter", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="waived") | ~models.Q(waived_reason=""),
+                name="matter_material_waived_has_reason",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name}（{self.get_state_display()}）"

@@ -1,5 +1,6 @@
-"""Writes to matters: one function per action. Each checks the actor's permission and the transition table, locks
-the row, writes the change, a timeline event and an audit row, all in one transaction.
+"""Writes to matters: one function per step. Each locks the row, checks the step against the step table
+(quanke.matters.steps: the transition, the statuses it starts from, the item, another app's procedure, who), then
+writes the change, a timeline event and an audit row, all in one transaction.
 
 `at` (keyword) lets imports, the demo and tests record a step at a past moment; the UI and the API never pass it.
 """
@@ -14,10 +15,9 @@ from django.utils.translation import gettext as _
 from quanke.catalog.models import Handling, RouteLevel
 from quanke.core import hooks, permissions, workdays
 from quanke.core.audit import audit_record
-from quanke.core.models import AuditEvent, Role, UnitLevel, User
-from quanke.matters import checklist
+from quanke.core.models import AuditEvent, UnitLevel, User
+from quanke.matters import checklist, steps
 from quanke.matters.models import (
-    TRANSITIONS,
     Action,
     Channel,
     Kind,
@@ -27,18 +27,10 @@ from quanke.matters.models import (
     MatterMaterial,
     Status,
     TrackingSequence,
-    can_transition,
 )
+from quanke.matters.steps import TransitionRefused
 
-
-class TransitionRefused(Exception):
-    """The requested step is not allowed from the matter's current status (or not for this item)."""
-
-    code = "illegal_transition"
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+__all__ = ["TransitionRefused"]  # raised by every step; the API maps it to 409
 
 
 def _now(at: datetime | None) -> datetime:
@@ -54,20 +46,6 @@ def _next_tracking_code(day) -> str:
     seq.last += 1
     seq.save(update_fields=["last"])
     return f"QK-{day:%Y%m%d}-{seq.last:04d}"
-
-
-def _refuse_move(matter: Matter, to_status: str) -> None:
-    if not can_transition(matter.status, to_status):
-        allowed = "、".join(str(Status(s).label) for s in sorted(TRANSITIONS[matter.status])) or _("无")
-        raise TransitionRefused(
-            _("办件 %(code)s 当前为“%(now)s”，不能变为“%(to)s”（可转为：%(allowed)s）。")
-            % {
-                "code": matter.tracking_code,
-                "now": Status(matter.status).label,
-                "to": Status(to_status).label,
-                "allowed": allowed,
-            }
-        )
 
 
 def _lock(matter: Matter, actor) -> Matter:
@@ -119,13 +97,6 @@ def _record(
         changes={"action": action, "status": [from_status, matter.status], **(data or {})},
     )
     return matter
-
-
-def _require_note(note: str, message: str) -> str:
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": message})
-    return note
 
 
 def _recompute_due(matter: Matter) -> None:
@@ -287,24 +258,59 @@ def intake(*, actor, then: str = "keep", note: str = "", route_unit=None, **acce
     return plain_intake(actor=actor, then=then, note=note, route_unit=route_unit, **accept)
 
 
-# --- the desk --------------------------------------------------------------------------------------------------
+# --- the steps (each checked against quanke.matters.steps.STEPS before it writes) ----------------------------
 
 
-def matter_finish_on_spot(*, actor, matter: Matter, note: str = "", at=None) -> Matter:
+def _settle_materials(m: Matter, received_lines, waived_lines) -> dict:
+    """Finishing needs every outstanding material (待补交) received now or waived with a reason. Returns what was
+    settled, for the timeline and the audit row. An item whose own procedure decides the matter (an assistance
+    application, quanke.core.hooks.intake) has its materials checked by that procedure's investigation."""
+    outstanding = {line.pk: line for line in m.materials.filter(state=MaterialState.MISSING)}
+    received = [
+        outstanding[i] for i in dict.fromkeys(int(i) for i in received_lines or ()) if i in outstanding
+    ]
+    received_ids = {line.pk for line in received}
+    waived = {
+        int(i): (reason or "").strip()[:200]
+        for i, reason in (waived_lines or {}).items()
+        if int(i) in outstanding and int(i) not in received_ids and (reason or "").strip()
+    }
+    left = [line.name for pk, line in outstanding.items() if pk not in received_ids and pk not in waived]
+    if left and hooks.intake_handler(m.item.code) is None:
+        raise ValidationError(
+            {
+                "materials": _("以下材料待补交：%(names)s。请确认已收取，或逐项写明免交理由后再办结。")
+                % {"names": "、".join(left)}
+            }
+        )
+    for line in received:
+        line.state = MaterialState.RECEIVED
+        line.save(update_fields=["state"])
+    for pk, reason in waived.items():
+        line = outstanding[pk]
+        line.state, line.waived_reason = MaterialState.WAIVED, reason
+        line.save(update_fields=["state", "waived_reason"])
+    data = {}
+    if received:
+        data["received"] = [line.name for line in received]
+    if waived:
+        data["waived"] = {outstanding[pk].name: reason for pk, reason in waived.items()}
+    return data
+
+
+def matter_finish_on_spot(
+    *, actor, matter: Matter, note: str = "", received_lines=(), waived_lines=None, at=None
+) -> Matter:
+    """当场办结: for an application, with its result and its materials settled (a consultation needs neither)."""
     at = _now(at)
     with transaction.atomic():
         m = _lock(matter, actor)
-        _refuse_move(m, Status.ON_SPOT)
-        permissions.require(permissions.can_act_at_desk(actor, m))
-        if m.kind == Kind.APPLICATION and m.item.handling == Handling.ROUTED:
-            raise TransitionRefused(
-                _("“%(item)s”须流转办理，不能当场办结；请流转，或改为咨询记录。") % {"item": m.item.name}
-            )
-        if m.kind == Kind.APPLICATION and m.item.handling == Handling.REFUSED:
-            raise TransitionRefused(_("社区不予出具该证明，请记录为不予受理。"))
+        steps.check(actor, m, Action.FINISH_ON_SPOT)
+        note = steps.clean_note(Action.FINISH_ON_SPOT, m, note)
+        settled = _settle_materials(m, received_lines, waived_lines) if m.kind == Kind.APPLICATION else {}
         from_status = m.status
         m.status, m.closed_at, m.due_date, m.due_estimated = Status.ON_SPOT, at, None, False
-        m.result_note = (note or "").strip()
+        m.result_note = note
         return _record(
             m,
             actor=actor,
@@ -313,30 +319,17 @@ def matter_finish_on_spot(*, actor, matter: Matter, note: str = "", at=None) -> 
             note=m.result_note,
             at=at,
             fields=["status", "closed_at", "due_date", "due_estimated", "result_note"],
+            data=settled,
         )
 
 
 def matter_route(*, actor, matter: Matter, handling_unit=None, specialty: str = "", note: str = "", at=None):
-    """Send the matter to the station's back office (handling_unit = the station) or a street/county department."""
+    """Send the matter to the station's back office (handling_unit = the station) or a street/county department;
+    the station head re-routes an unclaimed one."""
     at = _now(at)
     with transaction.atomic():
         m = _lock(matter, actor)
-        _refuse_move(m, Status.ROUTED)
-        if m.status not in (Status.ACCEPTED, Status.RETURNED, Status.ROUTED):
-            # A matter in hand moves on by matter_forward, which keeps the handler's say in it.
-            raise TransitionRefused(_("办理中的办件请由经办人转部门办理。"))
-        rerouting = m.status == Status.ROUTED
-        allowed = (
-            permissions.can_reassign_matter(actor, m) if rerouting else permissions.can_act_at_desk(actor, m)
-        )
-        permissions.require(allowed)
-        if m.item.handling == Handling.REFUSED:
-            raise TransitionRefused(
-                _("社区不予出具“%(item)s”，不能流转：%(why)s")
-                % {"item": m.item.name, "why": m.item.refusal_note}
-            )
-        if m.kind == Kind.CONSULTATION:
-            raise TransitionRefused(_("咨询记录不流转；如需办理，请重新受理为办理事项。"))
+        steps.check(actor, m, Action.ROUTE)
         default_unit, default_specialty = default_route(m.item, m.unit)
         target = handling_unit or default_unit
         if target.pk not in {u.pk for u in route_targets(m.unit)}:
@@ -350,14 +343,11 @@ def matter_route(*, actor, matter: Matter, handling_unit=None, specialty: str = 
             actor=actor,
             action=Action.ROUTE,
             from_status=from_status,
-            note=(note or "").strip(),
+            note=steps.clean_note(Action.ROUTE, m, note),
             at=at,
             fields=["status", "handling_unit", "assigned_to", "specialty", "routed_at"],
             data={"to_unit": target.name, "specialty": m.specialty},
         )
-
-
-# --- back office and departments ------------------------------------------------------------------------------
 
 
 def matter_claim(*, actor, matter: Matter, at=None) -> Matter:
@@ -365,15 +355,12 @@ def matter_claim(*, actor, matter: Matter, at=None) -> Matter:
     at = _now(at)
     with transaction.atomic():
         m = _lock(matter, actor)
-        permissions.require(permissions.can_claim_matter(actor, m))
-        if m.status == Status.IN_PROGRESS and m.assigned_to_id:
+        if m.status == Status.IN_PROGRESS and m.assigned_to_id and permissions.can_claim_matter(actor, m):
             holder = User.objects.get(pk=m.assigned_to_id)
             raise TransitionRefused(
                 _("办件 %(code)s 已被 %(who)s 认领。") % {"code": m.tracking_code, "who": holder.display_name}
             )
-        _refuse_move(m, Status.IN_PROGRESS)
-        if m.status != Status.ROUTED:
-            raise TransitionRefused(_("只有已流转、待认领的办件可以认领。"))
+        steps.check(actor, m, Action.CLAIM)
         m.status, m.assigned_to = Status.IN_PROGRESS, actor
         return _record(
             m,
@@ -386,24 +373,17 @@ def matter_claim(*, actor, matter: Matter, at=None) -> Matter:
         )
 
 
-def _refuse_decision_owned_elsewhere(m: Matter) -> None:
-    """Some matters are decided by another app's procedure (an assistance application: 审核确认 or 不予批准),
-    which closes the matter itself; finishing or refusing it here would bypass that procedure."""
-    reason = hooks.decision_refusal(m)
-    if reason:
-        raise TransitionRefused(reason)
-
-
-def matter_complete(*, actor, matter: Matter, note: str = "", at=None) -> Matter:
+def matter_complete(
+    *, actor, matter: Matter, note: str = "", received_lines=(), waived_lines=None, at=None
+) -> Matter:
+    """办结: with the result in writing and every outstanding material received or waived with a reason."""
     at = _now(at)
     with transaction.atomic():
         m = _lock(matter, actor)
-        _refuse_move(m, Status.FINISHED)
-        _refuse_decision_owned_elsewhere(m)
-        if m.status != Status.IN_PROGRESS:
-            raise TransitionRefused(_("请先认领再办结。"))
-        permissions.require(permissions.can_handle_matter(actor, m))
-        m.status, m.closed_at, m.result_note = Status.FINISHED, at, (note or "").strip()
+        steps.check(actor, m, Action.COMPLETE)
+        note = steps.clean_note(Action.COMPLETE, m, note)
+        settled = _settle_materials(m, received_lines, waived_lines)
+        m.status, m.closed_at, m.result_note = Status.FINISHED, at, note
         return _record(
             m,
             actor=actor,
@@ -412,6 +392,7 @@ def matter_complete(*, actor, matter: Matter, note: str = "", at=None) -> Matter
             note=m.result_note,
             at=at,
             fields=["status", "closed_at", "result_note"],
+            data=settled,
         )
 
 
@@ -420,11 +401,8 @@ def matter_return(*, actor, matter: Matter, reason: str, at=None) -> Matter:
     at = _now(at)
     with transaction.atomic():
         m = _lock(matter, actor)
-        _refuse_move(m, Status.RETURNED)
-        if m.status not in (Status.ROUTED, Status.IN_PROGRESS):
-            raise TransitionRefused(_("只有后台或部门手中的办件可以退回前台。"))
-        permissions.require(permissions.can_handle_matter(actor, m) or permissions.can_claim_matter(actor, m))
-        reason = _require_note(reason, _("退回前台须写明理由。"))
+        steps.check(actor, m, Action.RETURN)
+        reason = steps.clean_note(Action.RETURN, m, reason)
         from_status = m.status
         from_unit = m.handling_unit.name
         m.status, m.handling_unit, m.assigned_to = Status.RETURNED, m.unit, None
@@ -445,10 +423,7 @@ def matter_forward(*, actor, matter: Matter, department, note: str = "", at=None
     at = _now(at)
     with transaction.atomic():
         m = _lock(matter, actor)
-        _refuse_move(m, Status.ROUTED)
-        if m.status != Status.IN_PROGRESS:
-            raise TransitionRefused(_("请先认领再转部门办理。"))
-        permissions.require(permissions.can_handle_matter(actor, m))
+        steps.check(actor, m, Action.FORWARD)
         ancestors = {u.pk for u in m.unit.ancestors()}
         if department is None or department.pk not in ancestors or department.pk == m.handling_unit_id:
             raise ValidationError({"department": _("只能转到本社区所属街道或区县的部门。")})
@@ -460,27 +435,11 @@ def matter_forward(*, actor, matter: Matter, department, note: str = "", at=None
             actor=actor,
             action=Action.FORWARD,
             from_status=Status.IN_PROGRESS,
-            note=(note or "").strip(),
+            note=steps.clean_note(Action.FORWARD, m, note),
             at=at,
             fields=["status", "handling_unit", "assigned_to"],
             data={"to_unit": department.name},
         )
-
-
-# --- materials (待补正 pauses the clock) -----------------------------------------------------------------------
-
-
-def _may_act_now(actor, m: Matter) -> bool:
-    """At the desk while the desk holds the matter; the handler while she does."""
-    if m.status in (Status.ACCEPTED, Status.RETURNED):
-        return permissions.can_act_at_desk(actor, m)
-    if m.status == Status.AWAITING_MATERIALS:
-        if m.paused_from == Status.IN_PROGRESS:
-            return permissions.can_handle_matter(actor, m) or permissions.can_act_at_desk(actor, m)
-        return permissions.can_act_at_desk(actor, m)
-    if m.status == Status.ROUTED:
-        return permissions.can_claim_matter(actor, m) or permissions.can_act_at_desk(actor, m)
-    return permissions.can_handle_matter(actor, m)
 
 
 def matter_request_materials(
@@ -490,12 +449,12 @@ def matter_request_materials(
     at = _now(at)
     with transaction.atomic():
         m = _lock(matter, actor)
-        _refuse_move(m, Status.AWAITING_MATERIALS)
-        permissions.require(_may_act_now(actor, m))
+        steps.check(actor, m, Action.REQUEST_MATERIALS)
         if missing_material_ids is not None:
             m.materials.filter(pk__in=list(missing_material_ids)).update(state=MaterialState.MISSING)
         missing = list(m.materials.filter(state=MaterialState.MISSING).values_list("name", flat=True))
-        if not (note or "").strip() and not missing:
+        note = steps.clean_note(Action.REQUEST_MATERIALS, m, note)
+        if not note and not missing:
             raise ValidationError({"note": _("请写明需补正的材料。")})
         from_status = m.status
         m.status, m.paused_from, m.paused_on = Status.AWAITING_MATERIALS, from_status, _local_date(at)
@@ -504,7 +463,7 @@ def matter_request_materials(
             actor=actor,
             action=Action.REQUEST_MATERIALS,
             from_status=from_status,
-            note=(note or "").strip() or "、".join(missing),
+            note=note or "、".join(missing),
             at=at,
             fields=["status", "paused_from", "paused_on"],
             data={"missing": missing},
@@ -517,12 +476,8 @@ def matter_materials_received(*, actor, matter: Matter, in_person: bool = True, 
     at = _now(at)
     with transaction.atomic():
         m = _lock(matter, actor)
-        if m.status != Status.AWAITING_MATERIALS:
-            _refuse_move(m, Status.AWAITING_MATERIALS)  # says what is allowed instead
-            raise TransitionRefused(_("该办件不在待补正状态。"))
-        permissions.require(_may_act_now(actor, m))
+        steps.check(actor, m, Action.MATERIALS_RECEIVED)
         resume = m.paused_from or Status.ACCEPTED
-        _refuse_move(m, resume)
         paused = max(0, workdays.working_days_between(m.paused_on, _local_date(at)))
         m.materials.filter(state=MaterialState.MISSING).update(state=MaterialState.RECEIVED)
         m.status, m.paused_from, m.paused_on = resume, "", None
@@ -535,7 +490,7 @@ def matter_materials_received(*, actor, matter: Matter, in_person: bool = True, 
             actor=actor,
             action=Action.MATERIALS_RECEIVED,
             from_status=Status.AWAITING_MATERIALS,
-            note=(note or "").strip(),
+            note=steps.clean_note(Action.MATERIALS_RECEIVED, m, note),
             at=at,
             fields=[
                 "status",
@@ -554,18 +509,13 @@ def matter_materials_received(*, actor, matter: Matter, in_person: bool = True, 
         )
 
 
-# --- closing -------------------------------------------------------------------------------------------------
-
-
 def matter_refuse(*, actor, matter: Matter, reason: str, at=None) -> Matter:
     """不予受理 / 不予办理, always with the reason in writing."""
     at = _now(at)
     with transaction.atomic():
         m = _lock(matter, actor)
-        _refuse_move(m, Status.REFUSED)
-        _refuse_decision_owned_elsewhere(m)
-        permissions.require(_may_act_now(actor, m))
-        reason = _require_note(reason, _("不予受理须写明理由。"))
+        steps.check(actor, m, Action.REFUSE)
+        reason = steps.clean_note(Action.REFUSE, m, reason)
         from_status = m.status
         m.status, m.closed_at, m.result_note, m.paused_on = Status.REFUSED, at, reason, None
         return _record(
@@ -584,11 +534,10 @@ def matter_withdraw(*, actor, matter: Matter, note: str = "", at=None) -> Matter
     at = _now(at)
     with transaction.atomic():
         m = _lock(matter, actor)
-        _refuse_move(m, Status.WITHDRAWN)
-        permissions.require(permissions.can_act_at_desk(actor, m) or permissions.can_handle_matter(actor, m))
+        steps.check(actor, m, Action.WITHDRAW)
         from_status = m.status
         m.status, m.closed_at, m.paused_on = Status.WITHDRAWN, at, None
-        m.result_note = (note or "").strip()
+        m.result_note = steps.clean_note(Action.WITHDRAW, m, note)
         return _record(
             m,
             actor=actor,
@@ -605,15 +554,8 @@ def matter_reassign(*, actor, matter: Matter, to_user, note: str = "", at=None) 
     at = _now(at)
     with transaction.atomic():
         m = _lock(matter, actor)
-        _refuse_move(m, Status.IN_PROGRESS)
-        if m.status not in (Status.ROUTED, Status.IN_PROGRESS):
-            raise TransitionRefused(_("只有已流转或办理中的办件可以改派。"))
-        permissions.require(permissions.can_reassign_matter(actor, m))
-        if not (
-            to_user.is_active
-            and to_user.unit_id == m.unit_id
-            and to_user.has_role(Role.BACK_OFFICE, Role.STATION_HEAD)
-        ):
+        steps.check(actor, m, Action.REASSIGN)
+        if not permissions.may_take_reassigned_matters(to_user, m.unit):
             raise ValidationError({"to_user": _("只能改派给本站后台工作人员。")})
         if to_user.pk == m.assigned_to_id:
             raise ValidationError({"to_user": _("该办件已由此人办理。")})
@@ -624,56 +566,13 @@ def matter_reassign(*, actor, matter: Matter, to_user, note: str = "", at=None) 
             actor=actor,
             action=Action.REASSIGN,
             from_status=from_status,
-            note=(note or "").strip(),
+            note=steps.clean_note(Action.REASSIGN, m, note),
             at=at,
             fields=["status", "assigned_to"],
             data={"from_user": previous, "to_user": to_user.display_name},
         )
 
 
-# --- what the actor may do now (read-only; mirrors the checks above so pages offer only what will work) -------
-
-
-def may_act_now(actor, m: Matter) -> bool:
-    return _may_act_now(actor, m)
-
-
 def available_actions(actor, m: Matter) -> list[str]:
-    s, acts = m.status, []
-    desk = permissions.can_act_at_desk(actor, m)
-    handler = permissions.can_handle_matter(actor, m)
-    claimer = permissions.can_claim_matter(actor, m)
-    head = permissions.can_reassign_matter(actor, m)
-    application = m.kind == Kind.APPLICATION
-    if s == Status.ACCEPTED and desk and not (application and m.item.handling != Handling.ON_SPOT):
-        acts.append(Action.FINISH_ON_SPOT)
-    routable = application and m.item.handling != Handling.REFUSED
-    if routable and ((s in (Status.ACCEPTED, Status.RETURNED) and desk) or (s == Status.ROUTED and head)):
-        acts.append(Action.ROUTE)
-    if s == Status.ROUTED and claimer:
-        acts.append(Action.CLAIM)
-    if s == Status.IN_PROGRESS and handler:
-        acts.append(Action.COMPLETE)
-        if any(u.pk != m.handling_unit_id for u in m.unit.ancestors()):
-            acts.append(Action.FORWARD)
-    if s in (Status.ROUTED, Status.IN_PROGRESS) and head:
-        acts.append(Action.REASSIGN)
-    if s in (Status.ROUTED, Status.IN_PROGRESS) and (handler or claimer):
-        acts.append(Action.RETURN)
-    if s in (Status.ACCEPTED, Status.RETURNED, Status.IN_PROGRESS) and _may_act_now(actor, m):
-        acts.append(Action.REQUEST_MATERIALS)
-    if s == Status.AWAITING_MATERIALS and _may_act_now(actor, m):
-        acts.append(Action.MATERIALS_RECEIVED)
-    if s in (
-        Status.ACCEPTED,
-        Status.RETURNED,
-        Status.IN_PROGRESS,
-        Status.AWAITING_MATERIALS,
-    ) and _may_act_now(actor, m):
-        acts.append(Action.REFUSE)
-    if m.is_open and (desk or handler):
-        acts.append(Action.WITHDRAW)
-    decisions = (Action.COMPLETE, Action.REFUSE)
-    if any(a in acts for a in decisions) and hooks.decision_refusal(m):
-        acts = [a for a in acts if a not in decisions]
-    return acts
+    """What the actor may do now: read from the step table, so pages offer exactly what the services accept."""
+    return [s.action for s in steps.available(actor, m)]

@@ -17,12 +17,11 @@ from django.views.decorators.http import require_POST
 
 from quanke.catalog import selectors as catalog_selectors
 from quanke.core import hooks, permissions, workdays
-from quanke.core.audit import audit_record
-from quanke.core.models import AuditEvent, Specialty
+from quanke.core.models import Specialty
 from quanke.core.printing import pdf_response
 from quanke.intake.selectors import suggest_items
-from quanke.matters import checklist, selectors, services
-from quanke.matters.forms import THEN_CHOICES, ActionForm, DeskForm
+from quanke.matters import checklist, selectors, services, steps
+from quanke.matters.forms import THEN_CHOICES, DeskForm
 from quanke.matters.models import Action, Channel, Kind, MaterialState, Status
 from quanke.matters.services import TransitionRefused
 from quanke.registry import idnumber
@@ -200,23 +199,20 @@ def _department_choices(matter):
 @login_required
 def matter_detail(request, code):
     permissions.require(permissions.can_view_personal_data(request.user))
-    matter = selectors.matter_get_for(actor=request.user, code=code)
-    if matter.resident_id:
-        audit_record(
-            actor=request.user,
-            action=AuditEvent.Action.READ,
-            obj=matter,
-            changes={"resident": matter.resident_id},
-        )
-    actions = services.available_actions(request.user, matter)
+    matter = selectors.matter_read_for(actor=request.user, code=code, via="web_detail")
+    offered = steps.available(request.user, matter)
+    actions = [s.action for s in offered]
     return render(
         request,
         "matters/detail.html",
         {
             "matter": matter,
             "related": hooks.related(matter),
+            "steps": [
+                {"step": s, "note_required": bool(s.note and s.note.required(matter))} for s in offered
+            ],
             "actions": actions,
-            "action_labels": dict(Action.choices),
+            "outstanding": [mm for mm in matter.materials.all() if mm.state == MaterialState.MISSING],
             "deadline_state": matter.deadline_state(timezone.localdate()),
             "departments": _department_choices(matter) if Action.FORWARD in actions else [],
             "route_choices": _route_choices(matter.item, matter.unit) if Action.ROUTE in actions else [],
@@ -227,51 +223,14 @@ def matter_detail(request, code):
     )
 
 
-def _run_action(actor, matter, action: str, data: dict):
-    note = data.get("note") or ""
-    if action == Action.FINISH_ON_SPOT:
-        return services.matter_finish_on_spot(actor=actor, matter=matter, note=note)
-    if action == Action.ROUTE:
-        unit = next((u for u in services.route_targets(matter.unit) if u.pk == data.get("route_unit")), None)
-        return services.matter_route(actor=actor, matter=matter, handling_unit=unit, note=note)
-    if action == Action.CLAIM:
-        return services.matter_claim(actor=actor, matter=matter)
-    if action == Action.COMPLETE:
-        return services.matter_complete(actor=actor, matter=matter, note=note)
-    if action == Action.RETURN:
-        return services.matter_return(actor=actor, matter=matter, reason=note)
-    if action == Action.FORWARD:
-        department = next((u for u in matter.unit.ancestors() if u.pk == data.get("department")), None)
-        return services.matter_forward(actor=actor, matter=matter, department=department, note=note)
-    if action == Action.REQUEST_MATERIALS:
-        return services.matter_request_materials(actor=actor, matter=matter, note=note)
-    if action == Action.MATERIALS_RECEIVED:
-        return services.matter_materials_received(
-            actor=actor, matter=matter, in_person=bool(data.get("in_person")), note=note
-        )
-    if action == Action.REFUSE:
-        return services.matter_refuse(actor=actor, matter=matter, reason=note)
-    if action == Action.WITHDRAW:
-        return services.matter_withdraw(actor=actor, matter=matter, note=note)
-    if action == Action.REASSIGN:
-        to_user = next(
-            (u for u in selectors.reassign_choices(unit=matter.unit) if u.pk == data.get("to_user")), None
-        )
-        if to_user is None:
-            raise ValidationError({"to_user": _("请选择改派对象。")})
-        return services.matter_reassign(actor=actor, matter=matter, to_user=to_user, note=note)
-    raise Http404("unknown action")
-
-
 @login_required
 @require_POST
 def matter_act(request, code, action):
     permissions.require(permissions.can_view_personal_data(request.user))
     matter = selectors.matter_get_for(actor=request.user, code=code)
-    form = ActionForm(request.POST)
-    form.is_valid()
+    step = steps.step(action)
     try:
-        matter = _run_action(request.user, matter, action, form.cleaned_data)
+        matter = steps.run(request.user, matter, action, steps.FormPayload(request.POST))
     except TransitionRefused as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
@@ -280,11 +239,7 @@ def matter_act(request, code, action):
         messages.success(
             request,
             _("%(code)s：%(action)s，当前状态“%(status)s”。")
-            % {
-                "code": matter.tracking_code,
-                "action": Action(action).label,
-                "status": matter.get_status_display(),
-            },
+            % {"code": matter.tracking_code, "action": step.label, "status": matter.get_status_display()},
         )
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -303,23 +258,29 @@ def matter_act(request, code, action):
 # --- one-time notice and receipt --------------------------------------------------------------------------------
 
 
-def _where(item, unit, handling_unit=None):
+def _where(item, unit, handling_unit=None, specialty: str = ""):
+    """Where the item is handled, as the notice states it: the matter's actual handling unit and specialty once
+    it has been routed (``handling_unit``), else where the item goes by default. The item's own department
+    (route_department) is named only where the matter goes to the item's default unit."""
     if item.handling == "on_spot":
         return _("本站窗口当场办理")
     if item.handling == "refused":
         return _("社区不予出具")
-    target = handling_unit or services.default_route(item, unit)[0]
+    default_unit = services.default_route(item, unit)[0]
+    target = handling_unit or default_unit
     station = unit.station_name or unit.name
+    spec = Specialty(specialty).label if specialty in Specialty.values else item.get_specialty_display()
+    dept = item.route_department if target.pk == default_unit.pk else ""
     if target.pk == unit.pk:
         return _("%(station)s窗口受理，本站后台（%(spec)s）办理%(dept)s") % {
             "station": station,
-            "spec": item.get_specialty_display(),
-            "dept": f"，{item.route_department}" if item.route_department else "",
+            "spec": spec,
+            "dept": f"，{dept}" if dept else "",
         }
-    return _("%(station)s窗口受理，流转至%(unit)s%(dept)s办理") % {
+    return _("%(station)s窗口受理，流转至%(unit)s（%(dept)s）办理") % {
         "station": station,
         "unit": target.name,
-        "dept": f"（{item.route_department}）" if item.route_department else "",
+        "dept": dept or spec,
     }
 
 
@@ -343,8 +304,12 @@ def _notice_context(*, item, resident, unit, matter=None, applicant=""):
         "day": day,
         "limit": limit,
         "due": workdays.deadline(day, limit) if (limit is not None and matter is None) else None,
+        # Once routed, the matter's own handling unit and specialty (the station's back office included).
         "where": _where(
-            item, unit, matter.handling_unit if matter and matter.handling_unit_id != unit.pk else None
+            item,
+            unit,
+            matter.handling_unit if matter and matter.routed_at else None,
+            matter.specialty if matter else "",
         ),
         "phone": unit.phone or settings.STATION_PHONE,
         "id_masked": idnumber.mask(resident.id_number) if resident else "",
@@ -354,7 +319,9 @@ def _notice_context(*, item, resident, unit, matter=None, applicant=""):
 @login_required
 def matter_notice(request, code, pdf=False):
     permissions.require(permissions.can_view_personal_data(request.user))
-    matter = selectors.matter_get_for(actor=request.user, code=code)
+    matter = selectors.matter_read_for(
+        actor=request.user, code=code, via="web_notice_pdf" if pdf else "web_notice"
+    )
     context = _notice_context(
         item=matter.item,
         resident=matter.resident,
@@ -385,7 +352,7 @@ def notice_preview(request):
 @login_required
 def matter_receipt(request, code):
     permissions.require(permissions.can_view_personal_data(request.user))
-    matter = selectors.matter_get_for(actor=request.user, code=code)
+    matter = selectors.matter_read_for(actor=request.user, code=code, via="web_receipt")
     return render(
         request,
         "matters/receipt.html",
@@ -456,11 +423,7 @@ def queue(request):
     rows, page_no, has_next = _page(
         request, selectors.queue(actor=request.user, name=name, specialty=specialty)
     )
-    specialties = (
-        Specialty.choices
-        if request.user.has_role("station_head")
-        else [(s, Specialty(s).label) for s in request.user.specialties if s in Specialty.values]
-    )
+    specialties = [(s, Specialty(s).label) for s in permissions.matter_queue_specialties(request.user)]
     return render(
         request,
         "matters/queue.html",
@@ -478,11 +441,15 @@ def queue(request):
     )
 
 
+HEAD_OVERDUE_ROWS = 50
+
+
 @login_required
 def head_dashboard(request):
     permissions.require(permissions.can_view_station_dashboard(request.user))
     unit, today = request.user.unit, timezone.localdate()
     month_start = today.replace(day=1)
+    live = selectors.station_live(unit=unit, today=today)
     return render(
         request,
         "matters/head.html",
@@ -490,7 +457,9 @@ def head_dashboard(request):
             "today": today,
             "day_stats": selectors.station_stats(unit=unit, since=today, until=today),
             "month_stats": selectors.station_stats(unit=unit, since=month_start, until=today),
-            "overdue": _flag(list(selectors.overdue_for_unit(unit=unit, today=today)[:50])),
+            "live": live,
+            # The full count is live.overdue; the list shows the most overdue first, at most this many rows.
+            "overdue": _flag(list(selectors.overdue_for_unit(unit=unit, today=today)[:HEAD_OVERDUE_ROWS])),
             "workload": selectors.workload(unit=unit, since=month_start),
         },
     )

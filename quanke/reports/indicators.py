@@ -35,6 +35,10 @@ class Indicator:
     live: bool = False  # point-in-time: "as of now", no previous period
     key: bool = False  # shown as a headline card on the dashboard
     needs: tuple = field(default=())  # counts this indicator reads (for sources that may be absent)
+    # The Matter QuerySet methods that define the matters it counts (quanke.matters.models.MatterQuerySet), in
+    # the order they apply: the head's dashboard, the queues and the live figures here call the same methods,
+    # and the roll-up SQL (quanke.reports.rollup) applies the same conditions.
+    figure: tuple = field(default=())
 
     def value(self, counts: dict):
         """None when the counts do not have this figure (its app is absent)."""
@@ -70,6 +74,7 @@ MATTER_INDICATORS = [
         G_MATTERS,
         f"{PERIOD_ACCEPTED}的办件数，含办理与咨询，按受理社区统计（不论此后流转到哪一级办理）。",
         key=True,
+        figure=("accepted_in",),
     ),
     Indicator(
         "consultations",
@@ -77,6 +82,7 @@ MATTER_INDICATORS = [
         "件",
         G_MATTERS,
         f"受理办件中类型为“咨询”的件数（{PERIOD_ACCEPTED}）。",
+        figure=("accepted_in",),
     ),
     Indicator(
         "on_spot",
@@ -85,6 +91,7 @@ MATTER_INDICATORS = [
         G_MATTERS,
         f"{PERIOD_ACCEPTED}、当前状态为“当场办结”的办件数（前台受理后即时办结，未流转）。",
         key=True,
+        figure=("accepted_in", "on_spot"),
     ),
     Indicator(
         "routed",
@@ -93,6 +100,7 @@ MATTER_INDICATORS = [
         G_MATTERS,
         f"{PERIOD_ACCEPTED}、曾流转至后台或街道、区县部门（首次流转时间 routed_at 不为空）的办件数，不论当前状态。",
         key=True,
+        figure=("accepted_in",),
     ),
     Indicator(
         "on_spot_rate",
@@ -111,6 +119,7 @@ MATTER_INDICATORS = [
         "件",
         G_MATTERS,
         f"{PERIOD_ACCEPTED}、当前状态为“不予受理”的办件数（如社区依规不予出具的证明）。",
+        figure=("accepted_in",),
     ),
     Indicator(
         "finished",
@@ -119,6 +128,7 @@ MATTER_INDICATORS = [
         G_EFFICIENCY,
         f"{PERIOD_CLOSED}、状态为“已办结”（流转后由后台或部门办结）的办件数，不论何时受理。",
         key=True,
+        figure=("closed_in", "finished"),
     ),
     Indicator(
         "finished_in_time",
@@ -126,6 +136,7 @@ MATTER_INDICATORS = [
         "件",
         G_EFFICIENCY,
         f"流转办结中有办结期限（due_date）且办结日期 ≤ 办结期限的件数（{PERIOD_CLOSED}）。",
+        figure=("closed_in", "finished"),
     ),
     Indicator(
         "finished_late",
@@ -133,6 +144,7 @@ MATTER_INDICATORS = [
         "件",
         G_EFFICIENCY,
         f"流转办结中有办结期限且办结日期晚于办结期限的件数（{PERIOD_CLOSED}）。",
+        figure=("closed_in", "finished"),
     ),
     Indicator(
         "in_time_rate",
@@ -163,6 +175,7 @@ MATTER_INDICATORS = [
         "件",
         G_EFFICIENCY,
         f"{PERIOD_CLOSED}、状态为“当场办结”或“已办结”的办件数（跑动次数指标的分母）。",
+        figure=("closed_in", "completed"),
     ),
     Indicator(
         "avg_trips",
@@ -192,6 +205,7 @@ MATTER_INDICATORS = [
         G_EFFICIENCY,
         "此刻尚未办结的办件数（已受理、已流转、办理中、待补正、已退回前台），按受理社区统计，不受统计期限制。",
         live=True,
+        figure=("open",),
     ),
     Indicator(
         "overdue_now",
@@ -201,6 +215,7 @@ MATTER_INDICATORS = [
         "此刻未办结、计时未暂停（不含待补正）且办结期限早于今天的办件数，不受统计期限制。",
         live=True,
         key=True,
+        figure=("overdue",),
     ),
 ]
 

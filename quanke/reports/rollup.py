@@ -18,7 +18,7 @@ Rows of one community are rebuilt under a lock on its OrgUnit row, so two concur
 community cannot both insert.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from quanke.core import workdays
 from quanke.core.models import OrgUnit, UnitLevel
-from quanke.matters.models import Kind, Matter, Status
+from quanke.matters.models import Kind, Matter, Status, day_start  # day_start: one Beijing-day rule
 from quanke.reports.models import MatterCounts, MatterDailyStat, MatterDayTotal, MatterMonthStat
 from quanke.reports.periods import Period, period_for
 
@@ -36,11 +36,6 @@ ORDINALS = "reports_tmp_workday_ordinal"
 # The SELECT below lists the acceptance-day counts first, then the closing-day ones, in this order.
 RECEIVED_FIELDS, CLOSED_FIELDS = FIELDS[:5], FIELDS[5:]
 assert RECEIVED_FIELDS == ("received", "consultations", "on_spot", "routed", "refused")
-
-
-def day_start(day: date) -> datetime:
-    """The first moment of a Beijing day (whatever time zone the current request activated)."""
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
 def period_bounds(period: Period) -> tuple[datetime, datetime]:

@@ -17,7 +17,6 @@ from quanke.matters.models import Channel, Kind, Matter, Status
 from quanke.reports import indicators as ind
 from quanke.reports.models import MatterDailyStat, MatterDayTotal, MatterMonthStat
 from quanke.reports.periods import Period, period_for
-from quanke.reports.rollup import period_bounds
 from quanke.reports.sources import SOURCES
 
 
@@ -251,19 +250,19 @@ def breakdowns(community_ids: list[int], period: Period) -> Breakdowns:
 def workers(unit: OrgUnit, period: Period) -> list[dict]:
     """Per worker of one community: matters she accepted (and finished on the spot) and matters she finished
     after routing. Live from the matters table: one community and one period is a small, indexed slice."""
-    lo, hi = period_bounds(period)
+    matters = Matter.objects.filter(unit=unit)
     accepted = {
         r["accepted_by"]: r
-        for r in Matter.objects.filter(unit=unit, accepted_at__gte=lo, accepted_at__lt=hi)
+        for r in matters.accepted_in(period.start, period.end)
         .values("accepted_by")
         .annotate(received=Count("pk"), on_spot=Count("pk", filter=Q(status=Status.ON_SPOT)))
         .order_by()
     }
     finished = {
         r["assigned_to"]: r["finished"]
-        for r in Matter.objects.filter(
-            unit=unit, status=Status.FINISHED, closed_at__gte=lo, closed_at__lt=hi, assigned_to__isnull=False
-        )
+        for r in matters.closed_in(period.start, period.end)
+        .finished()
+        .filter(assigned_to__isnull=False)
         .values("assigned_to")
         .annotate(finished=Count("pk"))
         .order_by()
@@ -411,11 +410,10 @@ LIST_FIGURES = {
 
 def _matters_in(actor, unit: OrgUnit, period: Period):
     permissions.require(permissions.can_list_statistics_matters(actor, unit))
-    lo, hi = period_bounds(period)
     return (
         Matter.objects.filter(permissions.matter_scope(actor))
         .filter(permissions.subtree(unit, "unit"))
-        .filter(accepted_at__gte=lo, accepted_at__lt=hi)
+        .accepted_in(period.start, period.end)
     )
 
 

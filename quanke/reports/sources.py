@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
-from quanke.matters.models import CLOCK_RUNNING, OPEN_STATUSES, Matter
+from quanke.matters.models import Matter, overdue_q
 from quanke.reports import indicators as ind
 from quanke.reports.models import MatterCounts, MatterDayTotal
 from quanke.reports.periods import Period
@@ -81,14 +81,17 @@ class MatterSource:
                 for name in fields:
                     out[uid].setdefault(name, 0)
         if live:
+            # The definitions of 在办 and 超期 are the Matter QuerySet's (.open(), .overdue(today)), as on the
+            # head's dashboard and the queues.
             live_rows = (
-                Matter.objects.filter(unit_id__in=community_ids, status__in=list(OPEN_STATUSES))
+                Matter.objects.filter(unit_id__in=community_ids)
+                .open()
                 .values("unit_id")
                 .annotate(
                     # COUNT(unit_id) rather than COUNT(id): the partial index reports_matter_open covers the
                     # query, so PostgreSQL answers from the index alone without visiting the table.
                     open_now=Count("unit"),
-                    overdue_now=Count("unit", filter=Q(status__in=list(CLOCK_RUNNING), due_date__lt=today)),
+                    overdue_now=Count("unit", filter=overdue_q(today)),
                 )
                 .order_by()
             )

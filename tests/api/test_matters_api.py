@@ -54,7 +54,10 @@ def test_create_route_claim_complete_and_timeline(client, cast):
 def test_illegal_transition_is_409_with_code_and_chinese_message(client, cast):
     desk = bearer(cast.desk_a)
     code = post(
-        client, "/api/matters/", {"item": "CV-PARKING", "applicant_name": "王女士", "then": "on_spot"}, desk
+        client,
+        "/api/matters/",
+        {"item": "CV-PARKING", "applicant_name": "王女士", "then": "on_spot", "note": "已告知"},
+        desk,
     )
     code = code.json()["tracking_code"]
     events = MatterEvent.objects.count()

@@ -41,3 +41,8 @@ def back_a2(cast):
 @pytest.fixture
 def street_elderly(cast):
     return make_user("street_elderly", cast.street_1, [Role.DEPT_HANDLER], ["elderly"])
+
+
+def received(m) -> dict:
+    """Arguments that settle a matter's outstanding materials as received (finishing requires it)."""
+    return {"received_lines": list(m.materials.filter(state="missing").values_list("pk", flat=True))}

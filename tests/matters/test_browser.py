@@ -79,3 +79,33 @@ def test_desk_intake_and_one_time_notice(live_server, cast, page):
     assert "残疾人证" in text and "残疾人申请时" in text  # the conditional material, resolved for her
     assert "已收取" in text  # what was ticked at the desk is not asked for again
     page.screenshot(path=str(ARTIFACTS / "notice.png"), full_page=True)
+
+
+def test_route_to_the_stations_back_office_and_the_notice_names_it(live_server, cast, page):
+    """Defect 2: a county item (养老服务补贴申请, 区民政局) routed on the matter page to 本站后台（养老服务）: the
+    notice names the station's own back office, not the county office the item would go to by default."""
+    from quanke.matters import services
+    from tests.matters.conftest import accept
+
+    resident = make_resident(cast.community_a, "张老伯")
+    matter = accept(cast.desk_a, "EL-SERVICE-SUBSIDY", resident=resident)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", cast.desk_a.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/matters/{matter.tracking_code}/")
+    form = page.locator("form[data-step=route]")
+    form.locator("select[name=route_unit]").select_option(label="本站后台（养老服务）")
+    form.locator("button[data-action=route]").click()
+    page.wait_for_load_state()
+    matter.refresh_from_db()
+    assert (matter.status, matter.handling_unit) == ("routed", cast.community_a)
+    assert "甲社区 · 养老服务" in page.inner_text("body")
+    assert services.available_actions(cast.desk_a, matter)  # still the desk's to withdraw
+
+    page.goto(f"{live_server.url}/matters/{matter.tracking_code}/notice/")
+    text = page.inner_text("body")
+    assert "本站后台（养老服务）办理" in text
+    assert "区民政局" not in text and "流转至" not in text

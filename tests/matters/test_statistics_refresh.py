@@ -5,7 +5,7 @@ from datetime import date
 from quanke.matters import services
 from quanke.reports.models import MatterDailyStat, MatterDayTotal
 from quanke.reports.periods import period_for
-from tests.matters.conftest import accept, at
+from tests.matters.conftest import accept, at, received
 from tests.reports import naive
 
 TODAY = date(2026, 11, 23)
@@ -28,7 +28,9 @@ def test_accepting_routing_and_finishing_update_the_rollups(cast, django_capture
     assert totals(a, date(2026, 3, 16)) == {"received": 1, "routed": 1}
     with django_capture_on_commit_callbacks(execute=True):
         m = services.matter_claim(actor=cast.back_a, matter=m, at=at(2026, 3, 17, 9))
-        m = services.matter_complete(actor=cast.back_a, matter=m, note="已办结", at=at(2026, 3, 19, 16))
+        m = services.matter_complete(
+            actor=cast.back_a, matter=m, note="已办结", **received(m), at=at(2026, 3, 19, 16)
+        )
     closed = totals(a, date(2026, 3, 19))
     # Accepted Monday 16 March, finished Thursday 19 March: 17, 18, 19 = 3 working days.
     assert (closed["closed"], closed["finished"], closed["working_days"]) == (1, 1, 3)
@@ -46,7 +48,9 @@ def test_accepting_routing_and_finishing_update_the_rollups(cast, django_capture
 def test_finishing_on_the_spot_updates_the_rollups(cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         m = accept(cast.desk_b, "PT-INFO-CHANGE", channel="window", at=at(2026, 3, 20, 10))
-        services.matter_finish_on_spot(actor=cast.desk_b, matter=m, at=at(2026, 3, 20, 10, 5))
+        services.matter_finish_on_spot(
+            actor=cast.desk_b, matter=m, note="已变更", **received(m), at=at(2026, 3, 20, 10, 5)
+        )
     assert totals(cast.community_b, date(2026, 3, 20)) == {
         "received": 1,
         "on_spot": 1,

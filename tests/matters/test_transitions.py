@@ -7,7 +7,7 @@ from quanke.core.models import AuditEvent
 from quanke.matters import services
 from quanke.matters.models import TRANSITIONS, Matter, MatterEvent, Status
 from quanke.matters.services import TransitionRefused
-from tests.matters.conftest import accept
+from tests.matters.conftest import accept, received
 
 S = Status
 
@@ -18,7 +18,7 @@ def drive(cast, back_a2, status):
     if status == S.ACCEPTED:
         return m
     if status == S.ON_SPOT:
-        return services.matter_finish_on_spot(actor=cast.desk_a, matter=m)
+        return services.matter_finish_on_spot(actor=cast.desk_a, matter=m, note="已出具", **received(m))
     if status in (S.REFUSED, S.WITHDRAWN):
         fn = services.matter_refuse if status == S.REFUSED else services.matter_withdraw
         return fn(actor=cast.desk_a, matter=m, **({"reason": "x"} if status == S.REFUSED else {}))
@@ -33,19 +33,23 @@ def drive(cast, back_a2, status):
     if status == S.RETURNED:
         return services.matter_return(actor=cast.back_a, matter=m, reason="材料不全")
     if status == S.FINISHED:
-        return services.matter_complete(actor=cast.back_a, matter=m, note="已办")
+        return services.matter_complete(actor=cast.back_a, matter=m, note="已办", **received(m))
     raise AssertionError(status)
 
 
 def run(action, cast, back_a2, m):
     holder = m.assigned_to or cast.desk_a
     calls = {
-        "finish_on_spot": lambda: services.matter_finish_on_spot(actor=cast.desk_a, matter=m),
+        "finish_on_spot": lambda: services.matter_finish_on_spot(
+            actor=cast.desk_a, matter=m, note="已出具", **received(m)
+        ),
         "route": lambda: services.matter_route(
             actor=cast.head_a if m.status == S.ROUTED else cast.desk_a, matter=m
         ),
         "claim": lambda: services.matter_claim(actor=cast.back_a, matter=m),
-        "complete": lambda: services.matter_complete(actor=m.assigned_to or cast.back_a, matter=m, note="ok"),
+        "complete": lambda: services.matter_complete(
+            actor=m.assigned_to or cast.back_a, matter=m, note="ok", **received(m)
+        ),
         "return": lambda: services.matter_return(actor=cast.back_a, matter=m, reason="缺材料"),
         "forward": lambda: services.matter_forward(
             actor=m.assigned_to or cast.back_a, matter=m, department=cast.street_1
@@ -183,7 +187,7 @@ def test_forward_then_department_claims_and_completes(cast):
     m = services.matter_forward(actor=cast.back_a, matter=m, department=cast.street_1, note="需街道审批")
     assert (m.status, m.handling_unit, m.assigned_to) == (S.ROUTED, cast.street_1, None)
     m = services.matter_claim(actor=cast.street_handler, matter=m)
-    m = services.matter_complete(actor=cast.street_handler, matter=m, note="已救助")
+    m = services.matter_complete(actor=cast.street_handler, matter=m, note="已救助", **received(m))
     assert m.status == S.FINISHED and m.closed_at
     actions = list(m.events.values_list("action", flat=True))
     assert actions == ["accept", "route", "claim", "forward", "claim", "complete"]

@@ -11,7 +11,7 @@ from quanke.matters import services
 from quanke.matters.models import Matter, MatterEvent
 from quanke.registry.models import ResidentDocument
 from tests.conftest import make_resident
-from tests.matters.conftest import accept, item
+from tests.matters.conftest import accept, item, received
 from tests.support import login
 
 
@@ -99,13 +99,18 @@ def test_desk_route_to_street_and_street_handler_completes(client, cast):
     queue = client.get(reverse("matters:queue") + "?q=unclaimed").content.decode()
     assert m.tracking_code in queue
     client.post(reverse("matters:act", args=[m.tracking_code, "claim"]))
-    client.post(reverse("matters:act", args=[m.tracking_code, "complete"]), {"note": "审核通过"})
+    client.post(
+        reverse("matters:act", args=[m.tracking_code, "complete"]),
+        {"note": "审核通过", **received(m)},
+    )
     m.refresh_from_db()
     assert (m.status, m.assigned_to, m.result_note) == ("finished", cast.street_handler, "审核通过")
 
 
 def test_illegal_step_through_the_ui_is_explained_and_changes_nothing(client, cast):
-    m = services.matter_finish_on_spot(actor=cast.desk_a, matter=accept(cast.desk_a, "CV-PARKING"))
+    m = services.matter_finish_on_spot(
+        actor=cast.desk_a, matter=accept(cast.desk_a, "CV-PARKING"), note="已告知停车政策"
+    )
     login(client, cast.desk_a)
     response = client.post(reverse("matters:act", args=[m.tracking_code, "withdraw"]), follow=True)
     assert "不能变为" in response.content.decode()
@@ -204,7 +209,7 @@ def test_queue_and_lists_query_counts_are_bounded(client, cast, django_assert_ma
 
 
 def test_head_dashboard_counts_and_reassign(client, cast, back_a2):
-    services.matter_finish_on_spot(actor=cast.desk_a, matter=accept(cast.desk_a, "CV-PARKING"))
+    services.matter_finish_on_spot(actor=cast.desk_a, matter=accept(cast.desk_a, "CV-PARKING"), note="已告知")
     routed = services.matter_route(actor=cast.desk_a, matter=accept(cast.desk_a, "SA-HOMELESS-REFERRAL"))
     routed = services.matter_claim(actor=cast.back_a, matter=routed)
     login(client, cast.head_a)

@@ -57,8 +57,8 @@ def test_higher_apps_registered_their_hooks():
     from quanke.assistance import selectors, services
     from quanke.reports import rollup
 
-    assert rollup.schedule_refresh in hooks._matter_written
+    assert rollup.schedule_refresh in [e.handler for e in hooks.matter_written_handlers]
     assert all(hooks.intake_handler(code) is services.procedure_intake for code in PROGRAM_ITEMS.values())
     assert hooks.intake_handler("CV-PARKING") is None
-    assert services.decision_refusal in hooks._decision_guards
-    assert selectors.matter_links in hooks._related
+    assert services.decision_refusal in [g.refusal for g in hooks.decision_guards]
+    assert selectors.matter_links in [r.links for r in hooks.related_links]

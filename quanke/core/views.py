@@ -6,6 +6,7 @@ from django.shortcuts import render
 from quanke.core import permissions, seams
 from quanke.core.models import AuditEvent
 
+
 @login_required
 def home(request):
     return render(request, "core/home.html", {"panels": seams.visible_home_panels(request.user)})

@@ -112,6 +112,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "quanke.core.context_processors.site",
             ],
+            # The masking filters (mask_id, mask_phone) are for every page that lists people, so no template
+            # loads the registry's tags by name (DESIGN.md: no template loads another app's tags).
+            "builtins": ["quanke.registry.templatetags.registry_tags"],
         },
     },
 ]

@@ -8,6 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("服务事项")
 
     def ready(self):
+        from quanke.catalog import signals  # noqa: F401
         from quanke.core import permissions, seams
 
         seams.nav_entries.register(

@@ -13,4 +13,5 @@ def site(request):
         "perm_import": permissions.can_import_residents(user),
         # Entries the apps registered (quanke.core.seams), evaluated only when a page draws the nav.
         "nav_entries": lambda: seams.visible_nav(user) if user is not None else [],
+        "desk_panels": lambda: seams.visible_desk_panels(user) if user is not None else [],
     }

@@ -60,6 +60,16 @@ class HomePanel:
 
 
 @dataclass(frozen=True)
+class DeskPanel:
+    """A strip on the front desk (受理台) page, e.g. who is on duty now: `template` rendered when `visible(user)`."""
+
+    key: str
+    template: str
+    visible: Callable[[Any], bool]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class NavEntry:
     """A link in the main navigation to `url_name` (no arguments), shown when `visible(user)`."""
 
@@ -107,6 +117,7 @@ class DemoStep:
 
 
 home_panels: Registry[HomePanel] = Registry("home panel")
+desk_panels: Registry[DeskPanel] = Registry("desk panel")
 nav_entries: Registry[NavEntry] = Registry("nav entry")
 resident_sections: Registry[ResidentSection] = Registry("resident section")
 resident_actions: Registry[ResidentAction] = Registry("resident action")
@@ -129,6 +140,10 @@ class ResidentPage:
 
 def visible_home_panels(user) -> list[str]:
     return [p.template for p in home_panels if p.visible(user)]
+
+
+def visible_desk_panels(user) -> list[str]:
+    return [p.template for p in desk_panels if p.visible(user)]
 
 
 def visible_nav(user) -> list[NavEntry]:

@@ -15,6 +15,9 @@ class VisitsConfig(AppConfig):
         seams.nav_entries.register(
             seams.NavEntry("visits", _("上门走访"), "visits:index", P.can_view_personal_data, 70)
         )
+        seams.desk_panels.register(
+            seams.DeskPanel("visits_on_duty", "visits/_on_duty.html", P.can_view_personal_data)
+        )
         seams.home_panels.register(
             seams.HomePanel("visits", "visits/home_panel.html", P.can_use_visit_station, 20)
         )

@@ -109,12 +109,21 @@ class Figures:
 
     def row(self, indicator) -> dict:
         cur, prev = self.value(indicator), self.previous_value(indicator)
-        delta = pct = None
+        delta = pct = good = None
         if cur is not None and prev is not None:
             delta = cur - prev
             if prev:
                 pct = round(Decimal(delta) / Decimal(prev) * 100, 1)
-        return {"indicator": indicator, "value": cur, "previous": prev, "delta": delta, "pct": pct}
+            if delta:  # a rise is good news unless the indicator is one where lower is better
+                good = (delta > 0) != indicator.lower_is_better
+        return {
+            "indicator": indicator,
+            "value": cur,
+            "previous": prev,
+            "delta": delta,
+            "pct": pct,
+            "good": good,
+        }
 
 
 def unit_figures(
@@ -129,15 +138,16 @@ def unit_figures(
     return out
 
 
-def trend(tree: Tree, period: Period) -> list[dict]:
-    """Received, on the spot, routed and finished per day (periods up to 62 days) or per month."""
+def trend(tree: Tree, period: Period, today: date | None = None) -> list[dict]:
+    """Received, on the spot, routed and finished per day (periods up to 62 days) or per month. Days and months
+    after `today` have no figures yet (None, a gap in the chart), not zeros."""
     ids = [c.pk for c in tree.communities]
     qs = MatterDayTotal.objects.filter(unit_id__in=ids, day__gte=period.start, day__lte=period.end)
     sums = {n: Sum(n) for n in ("received", "on_spot", "routed", "finished")}
     if period.days <= 62:
         rows = {r["day"]: r for r in qs.values("day").annotate(**sums).order_by()}
         days = [period.start + timedelta(days=i) for i in range(period.days)]
-        return [{"label": f"{d:%m-%d}", **{n: (rows.get(d) or {}).get(n) or 0 for n in sums}} for d in days]
+        return [_point(f"{d:%m-%d}", rows.get(d), sums, today is not None and d > today) for d in days]
     rows = {
         r["month"]: r
         for r in qs.annotate(month=TruncMonth("day")).values("month").annotate(**sums).order_by()
@@ -146,7 +156,11 @@ def trend(tree: Tree, period: Period) -> list[dict]:
     while cursor <= period.end:
         months.append(cursor)
         cursor = (cursor + timedelta(days=32)).replace(day=1)
-    return [{"label": f"{m:%Y-%m}", **{n: (rows.get(m) or {}).get(n) or 0 for n in sums}} for m in months]
+    return [_point(f"{m:%Y-%m}", rows.get(m), sums, today is not None and m > today) for m in months]
+
+
+def _point(label: str, row: dict | None, sums, future: bool) -> dict:
+    return {"label": label, **{n: None if future else (row or {}).get(n) or 0 for n in sums}}
 
 
 BREAKDOWN_SUMS = (
@@ -315,7 +329,8 @@ MONTHLY_ONLY = {"aid_households", "aid_recipients", "aid_monthly_amount"}
 class Dashboard:
     unit: OrgUnit
     period: Period
-    previous_period: Period
+    previous_period: Period  # the period compared with (cut to the elapsed days while this one runs)
+    comparison_name: str  # 上月, 上月同期 …
     total: Figures
     children: list[Figures]
     trend: list[dict]
@@ -332,7 +347,8 @@ class Dashboard:
 def dashboard(*, actor, unit: OrgUnit, period: Period, today: date) -> Dashboard:
     permissions.require(permissions.can_view_unit_statistics(actor, unit))
     tree = unit_tree(unit)
-    current, previous = collect_many(tree, [period, period.previous()], today, live=True)
+    comparison = period.comparison(today)  # like with like: 上月同期 while this month is still running
+    current, previous = collect_many(tree, [period, comparison], today, live=True)
     total = unit_figures(tree, current, previous, [unit])[0]
     children = unit_figures(tree, current, previous, tree.children)
     show_workers = unit.level == UnitLevel.COMMUNITY and permissions.can_view_worker_statistics(actor, unit)
@@ -340,10 +356,11 @@ def dashboard(*, actor, unit: OrgUnit, period: Period, today: date) -> Dashboard
     return Dashboard(
         unit=unit,
         period=period,
-        previous_period=period.previous(),
+        previous_period=comparison,
+        comparison_name=period.comparison_name(today),
         total=total,
         children=children,
-        trend=trend(tree, period),
+        trend=trend(tree, period, today),
         breakdowns=breakdowns([c.pk for c in tree.communities], period),
         workers=workers(unit, period) if show_workers else None,
         breadcrumb=breadcrumb,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Case, Count, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
@@ -14,6 +14,7 @@ from quanke.catalog.models import Item
 from quanke.core import permissions
 from quanke.core.models import OrgUnit, UnitLevel, User
 from quanke.matters.models import Channel, Kind, Matter, Status
+from quanke.registry.idnumber import mask_name
 from quanke.reports import indicators as ind
 from quanke.reports.models import MatterDailyStat, MatterDayTotal, MatterMonthStat
 from quanke.reports.periods import Period, period_for
@@ -459,3 +460,35 @@ def matters_behind(
         stamp, pk = before
         qs = qs.filter(Q(accepted_at__lt=stamp) | Q(accepted_at=stamp, pk__lt=pk))
     return list(qs[:limit])
+
+
+def accepted_register(*, actor, unit: OrgUnit, period: Period) -> list[dict]:
+    """本期受理办件清单 of the station report: every matter accepted in the period at the communities under `unit`,
+    one row each, with a yes/no per acceptance-side figure (the conditions of LIST_FIGURES, which the roll-up
+    counts), so that a user can recount the report's 受理办件, 当场办结, 流转办理, 不予受理 and 咨询. The applicant
+    appears masked, and only to those who may read those matters (never to the county viewer)."""
+    permissions.require(permissions.can_export_statistics(actor, unit))
+    with_names = permissions.can_list_statistics_matters(actor, unit)
+    lo, hi = period_bounds(period)
+    flags = {code: cond for code, cond in LIST_FIGURES.items() if cond}  # 受理办件 is every row
+    qs = (
+        Matter.objects.filter(permissions.subtree(unit, "unit"), accepted_at__gte=lo, accepted_at__lt=hi)
+        .select_related("item__category", "unit", *(["resident"] if with_names else []))
+        .annotate(
+            **{
+                f"is_{code}": Case(
+                    When(cond, then=Value(True)), default=Value(False), output_field=BooleanField()
+                )
+                for code, cond in flags.items()
+            }
+        )
+        .order_by("accepted_at", "id")
+    )
+    return [
+        {
+            "matter": m,
+            "applicant": mask_name(m.applicant) if with_names else None,
+            **{code: getattr(m, f"is_{code}") for code in flags},
+        }
+        for m in qs
+    ]

@@ -74,3 +74,16 @@ def test_dashboard_names_the_comparison_and_colours_changes_by_good_news(client,
     card = re.search(r'<div class="kpi-name">受理办件</div>.*?</div>\s*</div>', html, re.S).group(0)
     assert "上月 2" in card and 'class="delta good"' in card  # 9 against February's 2: good news
     assert "delta down" not in html and "delta up" not in html
+
+
+SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+
+
+def test_definitions_page_and_sheet_name_no_database_fields(client, cast, hand):
+    client.force_login(cast.head_a)
+    html = client.get(reverse("reports:definitions")).content.decode()
+    body = re.sub(r"<[^>]+>", " ", html[html.index("<main>") :])
+    assert SNAKE.findall(body) == []
+    assert "受理时间（北京时间）" in body
+    for i in ind.INDICATORS:
+        assert SNAKE.findall(i.definition) == [], i.code

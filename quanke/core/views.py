@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 
-from quanke.core import permissions, seams
+from quanke.core import audit, permissions, seams
 from quanke.core.models import AuditEvent
 
 
@@ -25,6 +25,9 @@ def audit_list(request):
     if filters["actor"]:
         qs = qs.filter(actor__username=filters["actor"])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for event in page:  # Chinese names of the model and its fields, a readable list of changes
+        event.type_label = audit.object_type_label(event.object_type)
+        event.change_rows = audit.readable_changes(event)
     return render(
         request,
         "core/audit_list.html",

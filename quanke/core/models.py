@@ -247,9 +247,9 @@ class Notification(BaseModel):
         "memory": _("测试"),
     }
 
+    def __str__(self):
+        return f"{self.get_status_display()} {self.channel_label} {self.recipient_name}"
+
     @property
     def channel_label(self) -> str:
         return str(self.CHANNEL_LABELS.get(self.channel, self.channel))
-
-    def __str__(self):
-        return f"{self.get_status_display()} {self.channel_label} {self.recipient_name}"

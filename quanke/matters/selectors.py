@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quanke.core import permissions, workdays
 from quanke.core.models import Role, User
@@ -40,7 +41,9 @@ def matter_get_for(*, actor, code: str) -> Matter:
         .first()
     )
     if matter is None:
-        raise Http404("matter not found")
+        raise Http404(
+            _("未找到受理编号为“%(code)s”的办件，请核对编号后重试。") % {"code": (code or "").strip()[:30]}
+        )
     return matter
 
 

@@ -132,13 +132,20 @@ def _text(value, field=None) -> str:
     return str(value)
 
 
+def _field(model, key: str):
+    """The model's own field of that name (not a reverse relation, which has no Chinese name), or None."""
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return None
+    return field if hasattr(field, "verbose_name") else None
+
+
 def _label(key: str, model) -> str:
-    if model is not None:
-        try:
-            return str(model._meta.get_field(key).verbose_name)
-        except FieldDoesNotExist:
-            pass
-    return str(CHANGE_LABELS.get(key, key))
+    field = _field(model, key)
+    return str(field.verbose_name) if field is not None else str(CHANGE_LABELS.get(key, key))
 
 
 def readable_changes(event) -> list[tuple[str, str]]:
@@ -147,10 +154,7 @@ def readable_changes(event) -> list[tuple[str, str]]:
     changes = event.changes if isinstance(event.changes, dict) else {"": event.changes}
     rows = []
     for key, value in changes.items():
-        try:
-            field = model._meta.get_field(key) if model is not None else None
-        except FieldDoesNotExist:
-            field = None
+        field = _field(model, key)
         pair = event.action in (AuditEvent.Action.UPDATE, AuditEvent.Action.TRANSITION)
         if pair and isinstance(value, list) and len(value) == 2 and not isinstance(value[0], dict):
             text = f"{_text(value[0], field)} → {_text(value[1], field)}"

@@ -54,3 +54,10 @@ def test_readable_changes_use_choice_labels_and_known_keys(cast):
     assert audit.object_type_label("core.user") != "core.user"
     assert audit.readable_changes(event) == [("有效", "是 → 否"), ("理由", "调离")]
     assert audit.object_type_label("export") == "export"
+
+
+def test_a_change_named_like_a_reverse_relation_gets_its_label(cast):
+    from quanke.core import audit
+
+    event = AuditEvent(action="update", object_type="registry.household", changes={"members": [1, 2]})
+    assert audit.readable_changes(event)[0][1] == "1 → 2"

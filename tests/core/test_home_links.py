@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from quanke.core import demo
+from quanke.core.models import User
 
 CAST = ["desk_a", "desk_b", "back_a", "head_a", "street_handler", "county_viewer", "admin"]
 
@@ -44,3 +45,13 @@ def test_a_street_user_sees_no_community_visit_panel(client, db):
     html = client.get(reverse("core:home")).content.decode()
     assert "核桃园社区" not in html
     assert reverse("visits:booking_new") not in html
+
+
+def test_every_link_on_home_and_nav_opens_for_every_demo_account_on_the_seeded_demo(client, db):
+    """The same walk on the full demo data, where home panels list bookings, cases and queues."""
+    demo.run()
+    failures = {}
+    for username, *_rest in demo.STAFF:
+        statuses = _crawl(client, User.objects.get(username=username))
+        failures |= {(username, h): s for h, s in statuses.items() if s != 200}
+    assert failures == {}

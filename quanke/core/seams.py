@@ -6,6 +6,8 @@ the workbench, an entry in the main navigation, a section or a button on the res
 data — the lower app reads a registry here and the higher app registers an entry in its AppConfig.ready(). No
 list of app names is written by hand anywhere else, and no template loads another app's template tags: a
 contribution is either a template of the contributing app (rendered with the page's context) or plain data.
+Registries: home_panels (工作台), desk_panels (受理台), nav_entries (主导航), resident_sections and
+resident_actions (居民页), demo_steps (seed_demo).
 
 Every entry says who may see it with a `visible` callable that asks quanke.core.permissions, so a page shows a
 user only what she may open. The matter hooks (intake, decision guards, written, related links) are in
@@ -45,10 +47,6 @@ class Registry(Generic[T]):
         return key in self._entries
 
 
-def _always(*_args) -> bool:
-    return True
-
-
 @dataclass(frozen=True)
 class HomePanel:
     """A card on the workbench: `template` is rendered with the home page's context when `visible(user)`."""
@@ -76,7 +74,7 @@ class NavEntry:
     key: str
     label: str  # a lazy translation
     url_name: str
-    visible: Callable[[Any], bool] = _always
+    visible: Callable[[Any], bool]  # a quanke.core.permissions check: nobody sees a link that answers 403
     order: int = 100
 
 

@@ -35,9 +35,10 @@ def test_demo_steps_run_in_dependency_order():
 
 def test_registering_again_replaces_the_entry():
     registry = seams.Registry("test")
-    registry.register(seams.NavEntry("x", "一", "core:home", order=2))
-    registry.register(seams.NavEntry("y", "二", "core:home", order=1))
-    registry.register(seams.NavEntry("x", "三", "core:home", order=3))
+    everyone = bool
+    registry.register(seams.NavEntry("x", "一", "core:home", everyone, order=2))
+    registry.register(seams.NavEntry("y", "二", "core:home", everyone, order=1))
+    registry.register(seams.NavEntry("x", "三", "core:home", everyone, order=3))
     assert [e.label for e in registry] == ["二", "三"]
 
 
@@ -69,3 +70,10 @@ def test_resident_page_buttons_follow_permissions(client, cast):
     title = html[html.index("<h1>") : html.index("</h1>")]
     assert re.findall(r"<a [^>]*>", title) == []  # a street handler reads, she does not take intake here
     assert "办件" in html and "上门走访" in html  # the sections still show
+
+
+def test_home_panels_nav_entries_and_desk_panels_ask_core_permissions():
+    """Defect 7: what home and nav show is decided in quanke.core.permissions, nowhere else."""
+    for registry in (seams.home_panels, seams.nav_entries, seams.desk_panels):
+        for entry in registry:
+            assert entry.visible.__module__ == "quanke.core.permissions", (registry.kind, entry.key)

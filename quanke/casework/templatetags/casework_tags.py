@@ -1,4 +1,5 @@
-"""Template tags for casework pieces that appear on other apps' pages (nav, workbench, resident profile)."""
+"""Template tags for the casework templates other pages include through quanke.core.seams (the workbench card,
+the resident page's section)."""
 
 from django import template
 from django.utils import timezone
@@ -10,31 +11,15 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def casework_access(context) -> bool:
-    """Whether the nav shows 个案: case workers, and partner staff (who see only cases a consent covers)."""
-    user = context["request"].user
-    if not user.is_authenticated:
-        return False
-    return (
-        user.has_role(*permissions.CASE_WORKER_ROLES) or permissions.partner_organisation_id(user) is not None
-    )
-
-
-@register.simple_tag(takes_context=True)
 def resident_cases(context, resident):
     """The resident's cases this user may read (nothing at all for anyone else)."""
     return list(selectors.cases_of_resident(actor=context["request"].user, resident=resident))
 
 
 @register.simple_tag(takes_context=True)
-def can_open_case(context, resident) -> bool:
-    return permissions.can_open_case(context["request"].user, resident)
-
-
-@register.simple_tag(takes_context=True)
 def casework_panel(context) -> dict:
     user = context["request"].user
-    if not user.has_role(*permissions.CASE_WORKER_ROLES):
+    if not permissions.can_use_casework_panel(user):
         return {}
     today = timezone.localdate()
     queue = selectors.approvals_for(actor=user)

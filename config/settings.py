@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "quanke.core.middleware.FriendlyNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,6 +113,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "quanke.core.context_processors.site",
             ],
+            # The masking filters (mask_id, mask_phone) are for every page that lists people, so no template
+            # loads the registry's tags by name (DESIGN.md: no template loads another app's tags).
+            "builtins": ["quanke.registry.templatetags.registry_tags"],
         },
     },
 ]

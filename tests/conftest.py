@@ -120,8 +120,9 @@ def _fresh_work_calendar():
 
 @pytest.fixture
 def migrated_data(transactional_db):
-    """Refill what the data migrations install (calendar, tags, catalog): an earlier transactional test may have
-    flushed those tables, and serialized rollback collides with content types on PostgreSQL."""
+    """Refill what the data migrations install (calendar, tags, catalog, knowledge base, intake dictionary): an
+    earlier transactional test may have flushed those tables, and serialized rollback collides with content types
+    (on SQLite and PostgreSQL alike) when it follows such a test."""
     from importlib import import_module
 
     from django.apps import apps
@@ -132,3 +133,10 @@ def migrated_data(transactional_db):
         ("quanke.catalog.migrations.0003_default_catalog", "load"),
     ):
         getattr(import_module(module), function)(apps, None)
+    # These two loaders fill empty tables (the knowledge seed cannot be replayed over itself).
+    for module, model in (
+        ("quanke.catalog.migrations.0005_knowledge_seed", "catalog.Document"),
+        ("quanke.intake.migrations.0002_default_synonyms", "intake.IntakeSynonym"),
+    ):
+        if not apps.get_model(model).objects.exists():
+            import_module(module).load(apps, None)

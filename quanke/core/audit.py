@@ -3,6 +3,10 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
+
 from quanke.core.models import AuditEvent
 
 
@@ -57,3 +61,112 @@ def audit_read(*, actor, obj, via: str, **details) -> AuditEvent:
     `details`, which part. The selector that selects the record for display calls it, never the view, so that
     every entry point (web, API, export) writes the row."""
     return audit_record(actor=actor, action=AuditEvent.Action.READ, obj=obj, changes={"via": via, **details})
+
+
+# --- Reading the trail (/audit/): Chinese names for what was touched and what changed -----------------------------
+
+# Keys services write into `changes` that are not fields of the object's model.
+CHANGE_LABELS = {
+    "status": _("状态"),
+    "note": _("备注"),
+    "via": _("途径"),
+    "reason": _("理由"),
+    "worker": _("社工"),
+    "workers": _("社工"),
+    "tags": _("人群标签"),
+    "outcome": _("结果"),
+    "kind": _("类型"),
+    "household": _("家庭"),
+    "withdrawn": _("已撤回"),
+    "week": _("周"),
+    "month": _("月份"),
+    "volunteer": _("志愿者"),
+    "volunteers_added": _("新增志愿者"),
+    "view": _("查看内容"),
+    "user": _("用户"),
+    "unit": _("单位"),
+    "step": _("步骤"),
+    "shifts": _("班次"),
+    "result": _("办理结果"),
+    "resolved": _("已解决"),
+    "resident": _("居民"),
+    "organisation": _("组织"),
+    "name": _("名称"),
+    "locality": _("地区"),
+    "item": _("事项"),
+    "hours": _("时长"),
+    "file": _("文件"),
+    "entries": _("条目"),
+    "enabled": _("启用"),
+    "description": _("描述"),
+    "activity": _("活动"),
+    "actions": _("行动"),
+    "action": _("动作"),
+    "done_on": _("完成日期"),
+    "emergency_status": _("紧急评估状态"),
+    "goals": _("目标"),
+    "on": _("日期"),
+    "referred_to": _("转介至"),
+    "reopen_count": _("重新打开次数"),
+    "reviewed_on": _("复核日期"),
+    "superseded_by": _("被替代为"),
+}
+
+
+def _model(object_type: str):
+    try:
+        return apps.get_model(object_type) if "." in object_type else None
+    except (LookupError, ValueError):
+        return None
+
+
+def object_type_label(object_type: str) -> str:
+    """“办件” for matters.matter; the stored text for anything that is not a model (an export file …)."""
+    model = _model(object_type)
+    return str(model._meta.verbose_name) if model else object_type
+
+
+def _text(value, field=None) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    if field is not None and getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, list):
+        return "、".join(_text(v, field) for v in value) or "—"
+    if isinstance(value, dict):
+        return "；".join(f"{_label(k, None)}：{_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _field(model, key: str):
+    """The model's own field of that name (not a reverse relation, which has no Chinese name), or None."""
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return None
+    return field if hasattr(field, "verbose_name") else None
+
+
+def _label(key: str, model) -> str:
+    field = _field(model, key)
+    return str(field.verbose_name) if field is not None else str(CHANGE_LABELS.get(key, key))
+
+
+def readable_changes(event) -> list[tuple[str, str]]:
+    """[(字段, “旧 → 新” or the value)] with the model's Chinese field names and choice labels."""
+    model = _model(event.object_type)
+    changes = event.changes if isinstance(event.changes, dict) else {"": event.changes}
+    rows = []
+    for key, value in changes.items():
+        field = _field(model, key)
+        pair = event.action in (AuditEvent.Action.UPDATE, AuditEvent.Action.TRANSITION)
+        if pair and isinstance(value, list) and len(value) == 2 and not isinstance(value[0], dict):
+            text = f"{_text(value[0], field)} → {_text(value[1], field)}"
+        else:
+            text = _text(value, field)
+        rows.append((_label(key, model), text))
+    return rows

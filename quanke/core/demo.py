@@ -6,25 +6,13 @@ Every step is idempotent: running `seed_demo` twice creates nothing the second t
 import random
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import import_module
 
 from django.db import transaction
 
+from quanke.core import seams
 from quanke.core.models import OrgUnit, Role, Specialty, UnitLevel, User
 
 DEMO_PASSWORD = "quanke-demo-2026"
-
-# App demo modules, run in dependency order after the core step; a module that does not exist yet is skipped.
-DEMO_STEPS = [
-    "quanke.registry.demo",
-    "quanke.intake.demo",
-    "quanke.matters.demo",
-    "quanke.visits.demo",
-    "quanke.assistance.demo",
-    "quanke.casework.demo",
-    "quanke.network.demo",
-    "quanke.reports.demo",
-]
 
 UNITS = [
     # code, name, level, parent code, station name, phone
@@ -126,14 +114,8 @@ def seed_core(*, today: date, stdout=None) -> DemoContext:
 
 def run(*, today: date | None = None, stdout=None) -> DemoContext:
     ctx = seed_core(today=today or date.today(), stdout=stdout)
-    for module_name in DEMO_STEPS:
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
-        module.seed(ctx)
+    for step in seams.demo_steps:  # each app registers its step in AppConfig.ready(), in dependency order
+        step.run(ctx)
     return ctx
 
 

@@ -1,8 +1,9 @@
-"""Extension points through which a higher layer takes part in a lower layer's work.
+"""Typed extension points through which a higher layer takes part in the matter services of a lower one.
 
 Dependencies point one way (DESIGN.md: core ← registry ← catalog ← matters ← assistance … ← reports). When the
 matters services must let assistance or reports act, they call a hook here, explicitly, at the exact place in
-the service; the higher app registers its function in its AppConfig.ready(). Nothing runs implicitly on save().
+the service; the higher app registers its entry in its AppConfig.ready(). Nothing runs implicitly on save().
+The registries are quanke.core.seams.Registry, like the page contributions (home panels, nav, resident page).
 
 - matter_written(matter): after any service writes a matter (reports refreshes its roll-ups after commit).
 - intake(item code): an app that owns the procedure of a catalog item may take over the desk's intake of it
@@ -13,52 +14,83 @@ the service; the higher app registers its function in its AppConfig.ready(). Not
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-_matter_written: list[Callable] = []
-_intake: dict[str, Callable] = {}
-_decision_guards: list[Callable] = []
-_related: list[Callable] = []
+from quanke.core.seams import Registry
 
 
-def _add(registry: list, fn: Callable) -> Callable:
-    if fn not in registry:  # ready() may run more than once (tests, reloads)
-        registry.append(fn)
-    return fn
+def _key(fn: Callable) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+@dataclass(frozen=True)
+class MatterWritten:
+    key: str
+    handler: Callable[[Any], None]  # (matter) -> None
+
+
+@dataclass(frozen=True)
+class IntakeProcedure:
+    key: str  # the catalog item's code
+    handler: Callable[..., Any]  # the intake service of the app that owns the item's procedure
+
+
+@dataclass(frozen=True)
+class DecisionGuard:
+    key: str
+    refusal: Callable[[Any], str | None]  # (matter) -> why it may not be decided on its own, or None
+
+
+@dataclass(frozen=True)
+class RelatedLinks:
+    key: str
+    links: Callable[[Any], list[dict]]  # (matter) -> [{label, url, note}]
+
+
+matter_written_handlers: Registry[MatterWritten] = Registry("matter written")
+intake_procedures: Registry[IntakeProcedure] = Registry("intake procedure")
+decision_guards: Registry[DecisionGuard] = Registry("decision guard")
+related_links: Registry[RelatedLinks] = Registry("related links")
 
 
 def on_matter_written(fn: Callable) -> Callable:
-    return _add(_matter_written, fn)
+    matter_written_handlers.register(MatterWritten(_key(fn), fn))
+    return fn
 
 
 def matter_written(matter) -> None:
-    for fn in _matter_written:
-        fn(matter)
+    for entry in matter_written_handlers:
+        entry.handler(matter)
 
 
 def register_intake(item_code: str, handler: Callable) -> None:
-    _intake[item_code] = handler
+    intake_procedures.register(IntakeProcedure(item_code, handler))
 
 
 def intake_handler(item_code: str) -> Callable | None:
-    return _intake.get(item_code)
+    entry = intake_procedures.get(item_code)
+    return entry.handler if entry else None
 
 
 def on_decision(fn: Callable) -> Callable:
-    return _add(_decision_guards, fn)
+    decision_guards.register(DecisionGuard(_key(fn), fn))
+    return fn
 
 
 def decision_refusal(matter) -> str | None:
-    for guard in _decision_guards:
-        reason = guard(matter)
+    for guard in decision_guards:
+        reason = guard.refusal(matter)
         if reason:
             return reason
     return None
 
 
 def on_related(fn: Callable) -> Callable:
-    return _add(_related, fn)
+    related_links.register(RelatedLinks(_key(fn), fn))
+    return fn
 
 
 def related(matter) -> list[dict]:
     """[{label, url, note}] from every app that keeps records about this matter."""
-    return [link for fn in _related for link in fn(matter)]
+    return [link for entry in related_links for link in entry.links(matter)]

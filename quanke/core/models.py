@@ -239,5 +239,17 @@ class Notification(BaseModel):
             )
         ]
 
+    # What a worker reads for each backend's channel (quanke.core.notify); the stored code stays as configured.
+    CHANNEL_LABELS = {
+        "sms": _("短信"),
+        "email": _("电子邮件"),
+        "console": _("系统记录（演示环境，未实际发出）"),
+        "memory": _("测试"),
+    }
+
     def __str__(self):
-        return f"{self.get_status_display()} {self.channel} {self.recipient_name}"
+        return f"{self.get_status_display()} {self.channel_label} {self.recipient_name}"
+
+    @property
+    def channel_label(self) -> str:
+        return str(self.CHANNEL_LABELS.get(self.channel, self.channel))

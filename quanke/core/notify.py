@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from quanke.core.models import Notification
 
@@ -55,7 +56,7 @@ class EmailBackend(Backend):
 
     def send(self, message: Notification) -> None:
         if not message.address:
-            raise NotifyError("no e-mail address")
+            raise NotifyError(_("没有电子邮件地址"))
         send_mail(
             message.subject or message.body[:40],
             message.body,
@@ -72,7 +73,7 @@ class SmsBackend(Backend):
 
     def send(self, message: Notification) -> None:
         if not message.address:
-            raise NotifyError("no phone number")
+            raise NotifyError(_("没有手机号码"))
         self.send_sms(message.address, message.body)
 
     def send_sms(self, phone: str, text: str) -> None:
@@ -82,7 +83,7 @@ class SmsBackend(Backend):
 def backend_for(channel: str) -> Backend:
     path = settings.NOTIFY_BACKENDS.get(channel)
     if not path:
-        raise NotifyError(f"no backend for channel {channel}")
+        raise NotifyError(_("渠道“%(c)s”未配置发送方式") % {"c": channel})
     return import_string(path)()
 
 
@@ -144,7 +145,10 @@ def deliver(message: Notification, *, now=None) -> bool:
             if message.attempts >= settings.NOTIFY_MAX_ATTEMPTS
             else Notification.Status.FAILED
         )
-        message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+        # Workers read this on the booking page: our own refusals in Chinese, a provider's error as it came.
+        message.last_error = (str(exc) if isinstance(exc, NotifyError) else f"{type(exc).__name__}: {exc}")[
+            :500
+        ]
         message.next_attempt_at = now + backoff(message.attempts)
         log.warning("notification %s failed (attempt %s): %s", message.pk, message.attempts, exc)
         ok = False

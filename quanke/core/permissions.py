@@ -521,3 +521,14 @@ def can_export_statistics(actor, unit) -> bool:
 def can_download_export(actor, job) -> bool:
     """Only the person who asked for a file downloads it, and only while she may still see that unit."""
     return job.requested_by_id == getattr(actor, "pk", None) and can_view_unit_statistics(actor, job.unit)
+
+
+# --- What the workbench and the main navigation offer (quanke.core.seams) ----------------------------------------
+# Each entry an app contributes to home, nav or the resident page asks one of these, so a page shows a user only
+# what she may open.
+
+
+def can_use_visit_station(actor) -> bool:
+    """The workbench card of a station's bookings, duty and stock, with its 电话预约上门 button: those who book
+    visits. A street or county handler reads visits through the nav but has no station desk to work at."""
+    return can_view_personal_data(actor) and can_book_visits(actor)

@@ -2,30 +2,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 
-from quanke.core import permissions
+from quanke.core import audit, permissions, seams
 from quanke.core.models import AuditEvent
-
-# Apps that contribute a panel to the workbench, in display order.
-HOME_PANEL_APPS = ("matters", "visits", "assistance", "casework", "network", "reports")
-
-
-def _home_panels() -> list[str]:
-    panels = []
-    for app in HOME_PANEL_APPS:
-        try:
-            get_template(f"{app}/home_panel.html")
-        except TemplateDoesNotExist:
-            continue
-        panels.append(f"{app}/home_panel.html")
-    return panels
 
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"panels": _home_panels()})
+    return render(request, "core/home.html", {"panels": seams.visible_home_panels(request.user)})
 
 
 @login_required
@@ -41,6 +25,9 @@ def audit_list(request):
     if filters["actor"]:
         qs = qs.filter(actor__username=filters["actor"])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for event in page:  # Chinese names of the model and its fields, a readable list of changes
+        event.type_label = audit.object_type_label(event.object_type)
+        event.change_rows = audit.readable_changes(event)
     return render(
         request,
         "core/audit_list.html",

@@ -1,7 +1,9 @@
 """Working days on the official calendar: Monday–Friday, minus public holidays, plus make-up working weekends.
 
 Exceptions live in the database (seeded from the chinese-calendar package, editable in the admin). Dates in a
-year with no known schedule fall back to plain weekends, and the result says so.
+year with no known schedule fall back to weekends plus the statutory holidays as the national rules define them
+(《全国年节及纪念日放假办法》, as amended in 2024 and in force since 2025), and the result says it is estimated:
+the State Council's yearly notice also moves days (调休, 补休) in ways no rule predicts.
 """
 
 from dataclasses import dataclass
@@ -31,6 +33,8 @@ class WorkCalendar:
     def is_workday(self, day: date) -> bool:
         if day in self.exceptions:
             return self.exceptions[day]
+        if not self.is_known(day) and day in statutory_holidays(day.year):
+            return False
         return day.weekday() < 5
 
     def add_working_days(self, start: date, days: int) -> "Deadline":
@@ -61,6 +65,36 @@ class WorkCalendar:
 class Deadline:
     date: date
     estimated: bool  # True when part of the span lies beyond the known holiday schedule
+
+
+@lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> dict[date, str]:
+    """The days off the national rules fix for `year` (since 2025): 元旦 1, 春节 4 (除夕 to 初三), 清明 1, 劳动节 2,
+    端午 1, 中秋 1, 国庆 3. Lunar dates from `lunardate` (1900–2099) and 清明 from chinese-calendar's solar terms;
+    a year outside their range gets the fixed-date holidays only.
+    """
+    import chinese_calendar
+    from lunardate import LunarDate
+
+    fixed = [(date(year, 1, 1), "元旦"), (date(year, 5, 1), "劳动节"), (date(year, 5, 2), "劳动节")]
+    fixed += [(date(year, 10, d), "国庆节") for d in (1, 2, 3)]
+    movable = []
+    try:
+        new_year = LunarDate(year, 1, 1).to_solar_date()
+        movable += [(new_year + timedelta(days=n), "春节") for n in range(-1, 3)]  # 除夕, 初一 … 初三
+        movable.append((LunarDate(year, 5, 5).to_solar_date(), "端午节"))
+        movable.append((LunarDate(year, 8, 15).to_solar_date(), "中秋节"))
+    except ValueError:  # beyond the lunar table (1900–2099)
+        pass
+    try:
+        terms = chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 10))
+    except NotImplementedError:  # beyond the solar-term table (1900–2100)
+        terms = []
+    movable += [(day, "清明节") for day, name in terms if name == "清明"]
+    days: dict[date, str] = {}
+    for day, name in sorted(fixed + movable, key=lambda row: row[0]):
+        days[day] = f"{days[day]}、{name}" if day in days else name  # 中秋 can fall on 1 October
+    return days
 
 
 @lru_cache(maxsize=1)

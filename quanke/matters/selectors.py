@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quanke.core import permissions
 from quanke.core.audit import audit_record
@@ -48,7 +49,9 @@ def matter_get_for(*, actor, code: str) -> Matter:
         .first()
     )
     if matter is None:
-        raise Http404("matter not found")
+        raise Http404(
+            _("未找到受理编号为“%(code)s”的办件，请核对编号后重试。") % {"code": (code or "").strip()[:30]}
+        )
     return matter
 
 

@@ -6,3 +6,13 @@ class RegistryConfig(AppConfig):
     name = "quanke.registry"
     label = "registry"
     verbose_name = _("居民信息")
+
+    def ready(self):
+        from quanke.core import permissions, seams
+
+        seams.nav_entries.register(
+            seams.NavEntry(
+                "registry", _("居民"), "registry:resident_list", permissions.can_view_personal_data, 10
+            )
+        )
+        seams.demo_steps.register(seams.DemoStep("registry", "quanke.registry.demo", 10))

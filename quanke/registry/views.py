@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from quanke.core import permissions
+from quanke.core import permissions, seams
 from quanke.core.models import UnitLevel
 from quanke.registry import imports, selectors, services
 from quanke.registry.forms import HouseholdChoiceForm, ImportForm, ResidentForm
@@ -62,6 +62,8 @@ def resident_detail(request, pk):
             "tags": tags,
             "can_edit": permissions.can_edit_residents(request.user),
             "household_members": resident.household.members.all(),
+            # Buttons and cards the apps above registered (quanke.core.seams), those this user may use.
+            "page": seams.resident_page(request.user, resident),
         },
     )
 

@@ -34,6 +34,7 @@ class Indicator:
     digits: int = 0
     live: bool = False  # point-in-time: "as of now", no previous period
     key: bool = False  # shown as a headline card on the dashboard
+    lower_is_better: bool = False  # a fall is good news (durations, overdue, late): colours the change green
     needs: tuple = field(default=())  # counts this indicator reads (for sources that may be absent)
     # The Matter QuerySet methods that define the matters it counts (quanke.matters.models.MatterQuerySet), in
     # the order they apply: the head's dashboard, the queues and the live figures here call the same methods,
@@ -63,8 +64,8 @@ G_VISITS = "走访服务"
 G_CASEWORK = "个案服务"
 G_NETWORK = "五社联动"
 
-PERIOD_ACCEPTED = "受理时间（accepted_at，北京时间）在统计期内"
-PERIOD_CLOSED = "办结时间（closed_at，北京时间）在统计期内"
+PERIOD_ACCEPTED = "受理时间（北京时间）在统计期内"
+PERIOD_CLOSED = "办结时间（北京时间）在统计期内"
 
 MATTER_INDICATORS = [
     Indicator(
@@ -98,7 +99,7 @@ MATTER_INDICATORS = [
         "流转办理",
         "件",
         G_MATTERS,
-        f"{PERIOD_ACCEPTED}、曾流转至后台或街道、区县部门（首次流转时间 routed_at 不为空）的办件数，不论当前状态。",
+        f"{PERIOD_ACCEPTED}、曾流转至后台或街道、区县部门（有首次流转时间）的办件数，不论当前状态。",
         key=True,
         figure=("accepted_in",),
     ),
@@ -135,7 +136,7 @@ MATTER_INDICATORS = [
         "按时办结",
         "件",
         G_EFFICIENCY,
-        f"流转办结中有办结期限（due_date）且办结日期 ≤ 办结期限的件数（{PERIOD_CLOSED}）。",
+        f"流转办结中有办结期限且办结日期 ≤ 办结期限的件数（{PERIOD_CLOSED}）。",
         figure=("closed_in", "finished"),
     ),
     Indicator(
@@ -145,6 +146,7 @@ MATTER_INDICATORS = [
         G_EFFICIENCY,
         f"流转办结中有办结期限且办结日期晚于办结期限的件数（{PERIOD_CLOSED}）。",
         figure=("closed_in", "finished"),
+        lower_is_better=True,
     ),
     Indicator(
         "in_time_rate",
@@ -168,6 +170,7 @@ MATTER_INDICATORS = [
         denominator="finished",
         digits=1,
         key=True,
+        lower_is_better=True,
     ),
     Indicator(
         "closed",
@@ -186,6 +189,7 @@ MATTER_INDICATORS = [
         numerator="trips",
         denominator="closed",
         digits=2,
+        lower_is_better=True,
     ),
     Indicator(
         "one_trip_rate",
@@ -216,6 +220,7 @@ MATTER_INDICATORS = [
         live=True,
         key=True,
         figure=("overdue",),
+        lower_is_better=True,
     ),
 ]
 
@@ -227,7 +232,7 @@ OTHER_INDICATORS = [
         "入户走访",
         "次",
         G_VISITS,
-        f"走访时间（visited_at，北京时间）在统计期内的入户走访记录数。{PERIOD_NOTE}",
+        f"走访时间（北京时间）在统计期内的入户走访记录数。{PERIOD_NOTE}",
         key=True,
     ),
     Indicator(
@@ -243,14 +248,14 @@ OTHER_INDICATORS = [
         "新开个案",
         "个",
         G_CASEWORK,
-        f"开案日期（opened_on）在统计期内的个案数。{PERIOD_NOTE}",
+        f"开案日期在统计期内的个案数。{PERIOD_NOTE}",
     ),
     Indicator(
         "cases_closed",
         "结案个案",
         "个",
         G_CASEWORK,
-        "当前状态为“已结案”且结案时间（closed_at，北京时间）在统计期内的个案数。",
+        "当前状态为“已结案”且结案时间（北京时间）在统计期内的个案数。",
     ),
     Indicator(
         "cases_active",
@@ -265,7 +270,7 @@ OTHER_INDICATORS = [
         "志愿服务人次",
         "人次",
         G_NETWORK,
-        f"服务日期（served_on）在统计期内的志愿服务记录条数（一名志愿者服务一次计一人次）。{PERIOD_NOTE}",
+        f"服务日期在统计期内的志愿服务记录条数（一名志愿者服务一次计一人次）。{PERIOD_NOTE}",
         key=True,
     ),
     Indicator(
@@ -302,7 +307,7 @@ OTHER_INDICATORS = [
         "社区活动",
         "场",
         G_NETWORK,
-        f"活动日期（held_on）在统计期内的活动场次。{PERIOD_NOTE}",
+        f"活动日期在统计期内的活动场次。{PERIOD_NOTE}",
     ),
     Indicator(
         "activity_participants",
@@ -320,7 +325,7 @@ ASSISTANCE_INDICATORS = [
         "救助申请受理",
         "件",
         G_ASSISTANCE,
-        "受理日期（accepted_on）在统计期内的社会救助申请数（低保、低保边缘、特困、临时救助、残疾人两项补贴、"
+        "受理日期在统计期内的社会救助申请数（低保、低保边缘、特困、临时救助、残疾人两项补贴、"
         "高龄津贴），按申请所属社区统计。",
         key=True,
     ),
@@ -336,14 +341,14 @@ ASSISTANCE_INDICATORS = [
         "审核确认",
         "件",
         G_ASSISTANCE,
-        "审核确认日期（decided_on）在统计期内、结果为“已审核确认”的申请数，不论何时受理。",
+        "审核确认日期在统计期内、结果为“已审核确认”的申请数，不论何时受理。",
     ),
     Indicator(
         "aid_refused",
         "不予批准",
         "件",
         G_ASSISTANCE,
-        "作出决定日期（decided_on）在统计期内、结果为“不予批准”的申请数（均附书面理由）。",
+        "作出决定日期在统计期内、结果为“不予批准”的申请数（均附书面理由）。",
     ),
     Indicator(
         "aid_approval_rate",
@@ -398,7 +403,7 @@ ASSISTANCE_INDICATORS = [
         "主动发现线索确认",
         "条",
         G_ASSISTANCE,
-        "处理时间（decided_at，北京时间）在统计期内、经工作人员核实确认的主动发现线索数（规则测算与登记不一致，"
+        "处理时间（北京时间）在统计期内、经工作人员核实确认的主动发现线索数（规则测算与登记不一致，"
         "核实后属实）；排除、失效的不计。",
     ),
     Indicator(

@@ -22,7 +22,14 @@ class Period:
         return (self.end - self.start).days + 1
 
     @property
+    def whole(self) -> bool:
+        """False for the first days of a week, month, quarter or year (a like-for-like comparison period)."""
+        return self.kind in ("day", "custom") or self.end == period_for(self.kind, self.start).end
+
+    @property
     def label(self) -> str:
+        if not self.whole:
+            return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
         if self.kind == "day":
             return self.start.strftime("%Y年%m月%d日")
         if self.kind == "month":
@@ -38,6 +45,28 @@ class Period:
             return Period(self.kind, self.start - timedelta(days=self.days), self.start - timedelta(days=1))
         months = {"month": 1, "quarter": 3, "year": 12}[self.kind]
         return period_for(self.kind, _add_months(self.start, -months))
+
+    def comparison(self, today: date) -> "Period":
+        """The period to compare with: the previous one, cut to as many days as have passed of this one while
+        this one is still running — the first 2 days of last month for a month 2 days old (上月同期), never the
+        whole of last month against 2 days."""
+        before = self.previous()
+        if not (self.start <= today < self.end):
+            return before
+        elapsed = (today - self.start).days + 1
+        return Period(before.kind, before.start, min(before.end, before.start + timedelta(days=elapsed - 1)))
+
+    def comparison_name(self, today: date) -> str:
+        """上月 or 上月同期 (and so on for the other kinds)."""
+        name = {
+            "day": _("前一日"),
+            "week": _("上周"),
+            "month": _("上月"),
+            "quarter": _("上季度"),
+            "year": _("上年"),
+        }
+        base = name.get(self.kind, _("上一时段"))
+        return base if self.comparison(today).days == self.previous().days else _("%(p)s同期") % {"p": base}
 
 
 def _add_months(day: date, months: int) -> date:

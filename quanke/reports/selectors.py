@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Case, Count, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
@@ -14,6 +14,7 @@ from quanke.catalog.models import Item
 from quanke.core import permissions
 from quanke.core.models import OrgUnit, UnitLevel, User
 from quanke.matters.models import Channel, Kind, Matter, Status
+from quanke.registry.idnumber import mask_name
 from quanke.reports import indicators as ind
 from quanke.reports.models import MatterDailyStat, MatterDayTotal, MatterMonthStat
 from quanke.reports.periods import Period, period_for
@@ -108,12 +109,21 @@ class Figures:
 
     def row(self, indicator) -> dict:
         cur, prev = self.value(indicator), self.previous_value(indicator)
-        delta = pct = None
+        delta = pct = good = None
         if cur is not None and prev is not None:
             delta = cur - prev
             if prev:
                 pct = round(Decimal(delta) / Decimal(prev) * 100, 1)
-        return {"indicator": indicator, "value": cur, "previous": prev, "delta": delta, "pct": pct}
+            if delta:  # a rise is good news unless the indicator is one where lower is better
+                good = (delta > 0) != indicator.lower_is_better
+        return {
+            "indicator": indicator,
+            "value": cur,
+            "previous": prev,
+            "delta": delta,
+            "pct": pct,
+            "good": good,
+        }
 
 
 def unit_figures(
@@ -128,15 +138,16 @@ def unit_figures(
     return out
 
 
-def trend(tree: Tree, period: Period) -> list[dict]:
-    """Received, on the spot, routed and finished per day (periods up to 62 days) or per month."""
+def trend(tree: Tree, period: Period, today: date | None = None) -> list[dict]:
+    """Received, on the spot, routed and finished per day (periods up to 62 days) or per month. Days and months
+    after `today` have no figures yet (None, a gap in the chart), not zeros."""
     ids = [c.pk for c in tree.communities]
     qs = MatterDayTotal.objects.filter(unit_id__in=ids, day__gte=period.start, day__lte=period.end)
     sums = {n: Sum(n) for n in ("received", "on_spot", "routed", "finished")}
     if period.days <= 62:
         rows = {r["day"]: r for r in qs.values("day").annotate(**sums).order_by()}
         days = [period.start + timedelta(days=i) for i in range(period.days)]
-        return [{"label": f"{d:%m-%d}", **{n: (rows.get(d) or {}).get(n) or 0 for n in sums}} for d in days]
+        return [_point(f"{d:%m-%d}", rows.get(d), sums, today is not None and d > today) for d in days]
     rows = {
         r["month"]: r
         for r in qs.annotate(month=TruncMonth("day")).values("month").annotate(**sums).order_by()
@@ -145,7 +156,11 @@ def trend(tree: Tree, period: Period) -> list[dict]:
     while cursor <= period.end:
         months.append(cursor)
         cursor = (cursor + timedelta(days=32)).replace(day=1)
-    return [{"label": f"{m:%Y-%m}", **{n: (rows.get(m) or {}).get(n) or 0 for n in sums}} for m in months]
+    return [_point(f"{m:%Y-%m}", rows.get(m), sums, today is not None and m > today) for m in months]
+
+
+def _point(label: str, row: dict | None, sums, future: bool) -> dict:
+    return {"label": label, **{n: None if future else (row or {}).get(n) or 0 for n in sums}}
 
 
 BREAKDOWN_SUMS = (
@@ -314,7 +329,8 @@ MONTHLY_ONLY = {"aid_households", "aid_recipients", "aid_monthly_amount"}
 class Dashboard:
     unit: OrgUnit
     period: Period
-    previous_period: Period
+    previous_period: Period  # the period compared with (cut to the elapsed days while this one runs)
+    comparison_name: str  # 上月, 上月同期 …
     total: Figures
     children: list[Figures]
     trend: list[dict]
@@ -331,7 +347,8 @@ class Dashboard:
 def dashboard(*, actor, unit: OrgUnit, period: Period, today: date) -> Dashboard:
     permissions.require(permissions.can_view_unit_statistics(actor, unit))
     tree = unit_tree(unit)
-    current, previous = collect_many(tree, [period, period.previous()], today, live=True)
+    comparison = period.comparison(today)  # like with like: 上月同期 while this month is still running
+    current, previous = collect_many(tree, [period, comparison], today, live=True)
     total = unit_figures(tree, current, previous, [unit])[0]
     children = unit_figures(tree, current, previous, tree.children)
     show_workers = unit.level == UnitLevel.COMMUNITY and permissions.can_view_worker_statistics(actor, unit)
@@ -339,10 +356,11 @@ def dashboard(*, actor, unit: OrgUnit, period: Period, today: date) -> Dashboard
     return Dashboard(
         unit=unit,
         period=period,
-        previous_period=period.previous(),
+        previous_period=comparison,
+        comparison_name=period.comparison_name(today),
         total=total,
         children=children,
-        trend=trend(tree, period),
+        trend=trend(tree, period, today),
         breakdowns=breakdowns([c.pk for c in tree.communities], period),
         workers=workers(unit, period) if show_workers else None,
         breadcrumb=breadcrumb,
@@ -440,3 +458,35 @@ def matters_behind(
         stamp, pk = before
         qs = qs.filter(Q(accepted_at__lt=stamp) | Q(accepted_at=stamp, pk__lt=pk))
     return list(qs[:limit])
+
+
+def accepted_register(*, actor, unit: OrgUnit, period: Period) -> list[dict]:
+    """本期受理办件清单 of the station report: every matter accepted in the period at the communities under `unit`,
+    one row each, with a yes/no per acceptance-side figure (the conditions of LIST_FIGURES, which the roll-up
+    counts), so that a user can recount the report's 受理办件, 当场办结, 流转办理, 不予受理 and 咨询. The applicant
+    appears masked, and only to those who may read those matters (never to the county viewer)."""
+    permissions.require(permissions.can_export_statistics(actor, unit))
+    with_names = permissions.can_list_statistics_matters(actor, unit)
+    flags = {code: cond for code, cond in LIST_FIGURES.items() if cond}  # 受理办件 is every row
+    qs = (
+        Matter.objects.filter(permissions.subtree(unit, "unit"))
+        .accepted_in(period.start, period.end)
+        .select_related("item__category", "unit", *(["resident"] if with_names else []))
+        .annotate(
+            **{
+                f"is_{code}": Case(
+                    When(cond, then=Value(True)), default=Value(False), output_field=BooleanField()
+                )
+                for code, cond in flags.items()
+            }
+        )
+        .order_by("accepted_at", "id")
+    )
+    return [
+        {
+            "matter": m,
+            "applicant": mask_name(m.applicant) if with_names else None,
+            **{code: getattr(m, f"is_{code}") for code in flags},
+        }
+        for m in qs
+    ]

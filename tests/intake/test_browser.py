@@ -9,8 +9,9 @@ from quanke.catalog.knowledge_search import knowledge_index
 from quanke.intake.selectors import suggestion_index
 from tests.conftest import PASSWORD, make_user
 
-# serialized_rollback restores the catalog and dictionary that the data migrations installed.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The migrated_data fixture refills the catalog, knowledge base and dictionary that the data migrations installed
+# (serialized_rollback would collide with content types after another transactional test).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -23,7 +24,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def page(live_server, monkeypatch):
+def page(live_server, migrated_data, monkeypatch):
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; scoped to the test so that no other test (the

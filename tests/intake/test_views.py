@@ -57,3 +57,25 @@ def test_api_suggest_and_knowledge_search(client, cast):
     assert data["items"][0]["code"] == "SA-DIBAO"
     docs = client.get("/api/knowledge/search", {"q": "国务院令第649号"}).json()
     assert docs[0]["title"].startswith("社会救助暂行办法") and docs[0]["current"] is True
+
+
+def _visible_text(html: str) -> str:
+    """What a worker reads: tags and attribute values (data-code, URLs) removed."""
+    import re
+
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_workers_see_no_item_codes_or_scores(client, cast):
+    """Defect 12: item codes (SA-DIBAO) and ranking scores are internals, not for the desk."""
+    login(client, cast.desk_a)
+    pages = [
+        client.get(reverse("intake:assistant"), {"q": "想办低保"}),
+        client.get(reverse("intake:suggest"), {"q": "想办低保"}),
+        client.get(reverse("intake:search"), {"q": "低保"}),
+        client.get(reverse("intake:item_panel", args=["SA-DIBAO"])),
+    ]
+    for response in pages:
+        text = _visible_text(response.content.decode())
+        assert "低保" in text
+        assert "SA-DIBAO" not in text and "得分" not in text, response.request["PATH_INFO"]

@@ -54,13 +54,14 @@ def test_station_monthly_report(client, cast, hand):
     page = client.get(reverse("reports:export_job", args=[job.pk])).content.decode()
     assert reverse("reports:export_download", args=[job.pk]) in page
     wb = download(client, job)
-    assert wb.sheetnames == ["月度工作报表", "按服务事项", "指标说明"]
+    assert wb.sheetnames == ["月度工作报表", "按服务事项", "本期受理办件清单", "指标说明"]
     rows = cells(wb["月度工作报表"])
     assert rows[0][0] == "甲社区月度工作报表"
     assert find_row(rows, "填报单位")[1].startswith("甲社区")
     assert find_row(rows, "统计期间")[1] == "2026年03月（2026-03-01 至 2026-03-31）"
     assert find_row(rows, "生成时间")[1]
-    # 指标, 单位, 本期, 上期, 增减, 增减%
+    # 指标, 单位, 本期, 上月, 增减, 增减%
+    assert find_row(rows, "指标")[3] == "上月"
     assert find_row(rows, "受理办件")[:5] == ["受理办件", "件", 9, 2, 7]
     assert find_row(rows, "当场办结")[2] == 3
     assert find_row(rows, "流转办理")[2] == 4
@@ -156,3 +157,26 @@ def test_indicator_csv_has_bom_and_rows(client, cast, hand):
     received = header.index("受理办件(件)")
     rows = {line.split(",")[1]: line.split(",") for line in lines[2:]}
     assert rows["一街道"][received] == "10" and rows["测试区"][received] == "12"
+
+
+@pytest.mark.parametrize("who", ["head_a", "county_viewer"])
+def test_station_report_recounts_from_its_register_of_accepted_matters(client, cast, hand, who):
+    """README: the 本期受理办件清单 sheet lets a user recount each acceptance-side figure of the report."""
+    wb = download(client, request_and_run(client, getattr(cast, who), cast.community_a, "station_monthly"))
+    report = {r[0]: r[2] for r in cells(wb["月度工作报表"]) if r and r[1] == "件"}
+    sheet = cells(wb["本期受理办件清单"])
+    heads, body = sheet[0], [r for r in sheet[1:] if isinstance(r[0], int)]
+    assert len(body) == report["受理办件"] == 9
+    for column, figure in (
+        ("当场办结", "当场办结"),
+        ("流转办理", "流转办理"),
+        ("不予受理", "不予受理"),
+        ("咨询", "其中：咨询"),
+    ):
+        assert sum(r[heads.index(column)] == "是" for r in body) == report[figure], column
+    assert len({r[heads.index("受理编号")] for r in body}) == len(body)
+    if who == "head_a":
+        names = [r[heads.index("申请人")] for r in body]
+        assert all("*" in n for n in names), names  # masked
+    else:
+        assert "申请人" not in heads  # the county viewer never sees a name

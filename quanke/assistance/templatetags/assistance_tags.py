@@ -1,4 +1,4 @@
-"""Template helpers: the household assessment panel (profile and desk) and the nav permission check."""
+"""Template helpers: the household assessment panel (profile and desk) and the workbench card's permission check."""
 
 from django import template
 
@@ -11,11 +11,6 @@ register = template.Library()
 @register.filter
 def can_review_assistance(user) -> bool:
     return permissions.can_review_assistance(user)
-
-
-@register.filter
-def can_take_intake(user) -> bool:
-    return permissions.can_take_intake(user)
 
 
 @register.inclusion_tag("assistance/_assessment_body.html", takes_context=True)

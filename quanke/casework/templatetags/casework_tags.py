@@ -1,4 +1,5 @@
-"""Template tags for casework pieces that appear on other apps' pages (nav, workbench, resident profile)."""
+"""Template tags for the casework templates other pages include through quanke.core.seams (the workbench card,
+the resident page's section)."""
 
 from django import template
 from django.utils import timezone
@@ -10,20 +11,9 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def casework_access(context) -> bool:
-    """Whether the nav shows 个案: case workers, and partner staff (who see only cases a consent covers)."""
-    return permissions.can_list_cases(context["request"].user)
-
-
-@register.simple_tag(takes_context=True)
 def resident_cases(context, resident):
     """The resident's cases this user may read (nothing at all for anyone else)."""
     return list(selectors.cases_of_resident(actor=context["request"].user, resident=resident))
-
-
-@register.simple_tag(takes_context=True)
-def can_open_case(context, resident) -> bool:
-    return permissions.can_open_case(context["request"].user, resident)
 
 
 @register.simple_tag(takes_context=True)

@@ -26,7 +26,6 @@ from quanke.assistance.forms import (
 from quanke.assistance.models import ASSESSED_PROGRAMS, ApplicationStep, FindingKind, FindingStatus
 from quanke.core import permissions
 from quanke.core.printing import pdf_response
-from quanke.matters.models import Channel
 from quanke.registry.models import Program
 from quanke.registry.selectors import households_for, resident_get_for
 
@@ -192,7 +191,7 @@ def application_new(request, resident_pk):
     resident = resident_get_for(actor=request.user, pk=resident_pk)
     finding = _offered_finding(request, resident)
     initial = {"program": finding.program if finding else request.GET.get("program", "")}
-    if request.GET.get("channel") in Channel.values:
+    if request.GET.get("channel") in dict(ApplicationForm.base_fields["channel"].choices):
         initial["channel"] = request.GET["channel"]
     form = ApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

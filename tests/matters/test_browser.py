@@ -20,7 +20,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# migrated_data refills what the data migrations installed (serialized_rollback collides with content types after
+# another transactional test).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrated_data"),
+]
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migrated_data")
 def test_two_workers_claim_at_once_one_wins(cast, back_a2):
     m = services.matter_route(actor=cast.desk_a, matter=accept(cast.desk_a, "SA-HOMELESS-REFERRAL"))
     barrier = threading.Barrier(2)

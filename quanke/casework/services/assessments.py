@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from quanke.casework.models import (
     Assessment,
     Case,
-    CaseStatus,
     Domain,
     DomainFinding,
     EmergencyStatus,
@@ -18,7 +17,13 @@ from quanke.casework.models import (
     Severity,
     TimelineKind,
 )
-from quanke.casework.services.cases import A, require_head, require_worker, timeline, today
+from quanke.casework.services.cases import (
+    A,
+    require_head,
+    require_worker_open,
+    timeline,
+    today,
+)
 from quanke.casework.services.consent import valid_consents
 from quanke.core.audit import audit_record, snapshot
 
@@ -35,9 +40,7 @@ def assessment_record(
 ) -> Assessment:
     """Save an assessment. Refused without a valid consent, unless an emergency reason is given: then it is saved
     flagged for the station head to confirm or reject."""
-    require_worker(actor, case)
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(_("个案已结案，请先重新开案。"))
+    require_worker_open(actor, case)
     assessed_on = assessed_on or today()
     if risk_level not in RiskLevel.values:
         raise ValidationError({"risk_level": _("请选择风险等级。")})

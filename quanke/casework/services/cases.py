@@ -33,6 +33,13 @@ def require_worker(actor, case: Case) -> None:
     permissions.require(permissions.can_work_on_case(actor, case))
 
 
+def require_worker_open(actor, case: Case) -> None:
+    """The actor works on the case, and it is not closed (a closed case must be reopened first)."""
+    require_worker(actor, case)
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("个案已结案，请先重新开案。"))
+
+
 def require_head(actor, case: Case) -> None:
     permissions.require(permissions.can_approve_case(actor, case), _("只有本站站长可以审批。"))
 

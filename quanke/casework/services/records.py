@@ -12,14 +12,13 @@ from django.utils.translation import gettext as _
 
 from quanke.casework.models import (
     Case,
-    CaseStatus,
     FollowUp,
     FollowUpReminder,
     ServiceDelivery,
     ShareKind,
     TimelineKind,
 )
-from quanke.casework.services.cases import A, require_worker, timeline, today
+from quanke.casework.services.cases import A, require_worker, require_worker_open, timeline, today
 from quanke.casework.services.consent import consent_covers
 from quanke.core import permissions
 from quanke.core.audit import audit_record, snapshot
@@ -39,9 +38,7 @@ def service_deliver(
     volunteer_hours=None,
 ) -> ServiceDelivery:
     """Record a service given. A volunteer's part is credited to her time bank with the case number."""
-    require_worker(actor, case)
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(_("个案已结案，请先重新开案。"))
+    require_worker_open(actor, case)
     if service_kind not in ServiceKind.values:
         raise ValidationError({"service_kind": _("请选择服务类型。")})
     if not description.strip():
@@ -87,12 +84,8 @@ def service_deliver(
     return delivery
 
 
-def case_link_volunteer(*, actor, case: Case, volunteer, need: str, note: str = ""):
-    require_worker(actor, case)
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(_("个案已结案，请先重新开案。"))
-    if not consent_covers(case, share_kind=ShareKind.VOLUNTEERS):
-        raise ValidationError(_("知情同意未涵盖向志愿者提供信息（或已撤回、已过期），不能链接志愿者。"))
+def _link_open_case(*, actor, case: Case, need: str, note: str, entry: str, **party):
+    """Engage a volunteer or partner for an open case (consent already checked) and note it on the timeline."""
     with transaction.atomic():
         engagement = network_services.engagement_create(
             actor=actor,
@@ -100,33 +93,41 @@ def case_link_volunteer(*, actor, case: Case, volunteer, need: str, note: str = 
             subject_kind=SubjectKind.CASE,
             subject_reference=case.number,
             need=need,
-            volunteer=volunteer,
             note=note,
+            **party,
         )
-        timeline(case, actor, TimelineKind.LINK, _("链接志愿者 %(v)s") % {"v": volunteer})
+        timeline(case, actor, TimelineKind.LINK, entry)
     return engagement
 
 
+def case_link_volunteer(*, actor, case: Case, volunteer, need: str, note: str = ""):
+    require_worker_open(actor, case)
+    if not consent_covers(case, share_kind=ShareKind.VOLUNTEERS):
+        raise ValidationError(_("知情同意未涵盖向志愿者提供信息（或已撤回、已过期），不能链接志愿者。"))
+    return _link_open_case(
+        actor=actor,
+        case=case,
+        need=need,
+        note=note,
+        entry=_("链接志愿者 %(v)s") % {"v": volunteer},
+        volunteer=volunteer,
+    )
+
+
 def case_link_organisation(*, actor, case: Case, organisation, need: str, note: str = ""):
-    require_worker(actor, case)
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(_("个案已结案，请先重新开案。"))
+    require_worker_open(actor, case)
     if not consent_covers(case, organisation=organisation):
         raise ValidationError(
             _("知情同意未涵盖合作方「%(o)s」（或已撤回、已过期），不能转介。") % {"o": organisation.name}
         )
-    with transaction.atomic():
-        engagement = network_services.engagement_create(
-            actor=actor,
-            unit=case.unit,
-            subject_kind=SubjectKind.CASE,
-            subject_reference=case.number,
-            need=need,
-            organisation=organisation,
-            note=note,
-        )
-        timeline(case, actor, TimelineKind.LINK, _("转介合作方 %(o)s") % {"o": organisation})
-    return engagement
+    return _link_open_case(
+        actor=actor,
+        case=case,
+        need=need,
+        note=note,
+        entry=_("转介合作方 %(o)s") % {"o": organisation},
+        organisation=organisation,
+    )
 
 
 def case_link_resource(
@@ -143,9 +144,7 @@ def case_link_resource(
 ):
     """Disburse money or goods from the ledger to the case (recorded under the case number, not the resident's
     name, so the ledger does not reveal who has a case) and record the engagement."""
-    require_worker(actor, case)
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(_("个案已结案，请先重新开案。"))
+    require_worker_open(actor, case)
     if not consent_covers(case, share_kind=ShareKind.RESOURCES):
         raise ValidationError(_("知情同意未涵盖为其链接资金物资（或已撤回、已过期）。"))
     with transaction.atomic():
@@ -180,9 +179,7 @@ def case_link_resource(
 
 
 def followup_schedule(*, actor, case: Case, due_on: date, purpose: str, assigned_to=None) -> FollowUp:
-    require_worker(actor, case)
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(_("个案已结案，请先重新开案。"))
+    require_worker_open(actor, case)
     assigned_to = assigned_to or actor
     if not permissions.can_follow_up_case(assigned_to, case):
         raise ValidationError({"assigned_to": _("回访社工须为本个案的负责社工。")})

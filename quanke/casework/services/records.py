@@ -18,10 +18,10 @@ from quanke.casework.models import (
     ShareKind,
     TimelineKind,
 )
-from quanke.casework.services.cases import A, require_worker, require_worker_open, timeline, today
+from quanke.casework.services.cases import A, case_event, require_worker, require_worker_open, timeline, today
 from quanke.casework.services.consent import consent_covers
 from quanke.core import permissions
-from quanke.core.audit import audit_record, snapshot
+from quanke.core.audit import snapshot
 from quanke.network import services as network_services
 from quanke.network.models import RecipientKind, ServiceKind, SubjectKind
 
@@ -68,17 +68,13 @@ def service_deliver(
                 description=_("个案服务"),
                 unit=case.unit,
             )
-        timeline(
+        case_event(
             case,
             actor,
             TimelineKind.SERVICE,
             _("%(k)s：%(d)s") % {"k": ServiceKind(service_kind).label, "d": description},
-        )
-        audit_record(
-            actor=actor,
             action=A.CREATE,
             obj=delivery,
-            unit=case.unit,
             changes=snapshot(delivery, ["case", "delivered_on", "service_kind", "volunteer", "organisation"]),
         )
     return delivery
@@ -189,17 +185,13 @@ def followup_schedule(*, actor, case: Case, due_on: date, purpose: str, assigned
         followup = FollowUp.objects.create(
             case=case, due_on=due_on, purpose=purpose.strip(), assigned_to=assigned_to
         )
-        timeline(
+        case_event(
             case,
             actor,
             TimelineKind.FOLLOWUP,
             _("安排回访 %(d)s：%(p)s（%(w)s）") % {"d": due_on, "p": purpose, "w": assigned_to},
-        )
-        audit_record(
-            actor=actor,
             action=A.CREATE,
             obj=followup,
-            unit=case.unit,
             changes=snapshot(followup, ["case", "due_on", "purpose", "assigned_to"]),
         )
     return followup
@@ -216,12 +208,13 @@ def followup_complete(*, actor, followup: FollowUp, result: str, done_on: date |
             raise ValidationError(_("该回访已完成。"))
         followup.done_on, followup.result = done_on or today(), result.strip()
         followup.save(update_fields=["done_on", "result", "updated_at"])
-        timeline(case, actor, TimelineKind.FOLLOWUP, _("完成回访：%(r)s") % {"r": result})
-        audit_record(
-            actor=actor,
+        case_event(
+            case,
+            actor,
+            TimelineKind.FOLLOWUP,
+            _("完成回访：%(r)s") % {"r": result},
             action=A.UPDATE,
             obj=followup,
-            unit=case.unit,
             changes={"done_on": followup.done_on, "result": followup.result},
         )
     return followup

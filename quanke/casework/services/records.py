@@ -80,19 +80,19 @@ def service_deliver(
     return delivery
 
 
-def _link_open_case(*, actor, case: Case, need: str, note: str, entry: str, **party):
-    """Engage a volunteer or partner for an open case (consent already checked) and note it on the timeline."""
-    with transaction.atomic():
-        engagement = network_services.engagement_create(
-            actor=actor,
-            unit=case.unit,
-            subject_kind=SubjectKind.CASE,
-            subject_reference=case.number,
-            need=need,
-            note=note,
-            **party,
-        )
-        timeline(case, actor, TimelineKind.LINK, entry)
+def _engage(*, actor, case: Case, need: str, note: str, line: str, **party):
+    """Engage a volunteer, partner or ledger line for an open case (consent already checked) and note it on the
+    timeline. Call inside the caller's transaction."""
+    engagement = network_services.engagement_create(
+        actor=actor,
+        unit=case.unit,
+        subject_kind=SubjectKind.CASE,
+        subject_reference=case.number,
+        need=need,
+        note=note,
+        **party,
+    )
+    timeline(case, actor, TimelineKind.LINK, line)
     return engagement
 
 
@@ -100,14 +100,15 @@ def case_link_volunteer(*, actor, case: Case, volunteer, need: str, note: str = 
     require_worker_open(actor, case)
     if not consent_covers(case, share_kind=ShareKind.VOLUNTEERS):
         raise ValidationError(_("知情同意未涵盖向志愿者提供信息（或已撤回、已过期），不能链接志愿者。"))
-    return _link_open_case(
-        actor=actor,
-        case=case,
-        need=need,
-        note=note,
-        entry=_("链接志愿者 %(v)s") % {"v": volunteer},
-        volunteer=volunteer,
-    )
+    with transaction.atomic():
+        return _engage(
+            actor=actor,
+            case=case,
+            need=need,
+            note=note,
+            line=_("链接志愿者 %(v)s") % {"v": volunteer},
+            volunteer=volunteer,
+        )
 
 
 def case_link_organisation(*, actor, case: Case, organisation, need: str, note: str = ""):
@@ -116,14 +117,15 @@ def case_link_organisation(*, actor, case: Case, organisation, need: str, note: 
         raise ValidationError(
             _("知情同意未涵盖合作方「%(o)s」（或已撤回、已过期），不能转介。") % {"o": organisation.name}
         )
-    return _link_open_case(
-        actor=actor,
-        case=case,
-        need=need,
-        note=note,
-        entry=_("转介合作方 %(o)s") % {"o": organisation},
-        organisation=organisation,
-    )
+    with transaction.atomic():
+        return _engage(
+            actor=actor,
+            case=case,
+            need=need,
+            note=note,
+            line=_("转介合作方 %(o)s") % {"o": organisation},
+            organisation=organisation,
+        )
 
 
 def case_link_resource(
@@ -155,23 +157,15 @@ def case_link_resource(
             recipient_kind=RecipientKind.CASE,
             case_reference=case.number,
         )
-        engagement = network_services.engagement_create(
+        return _engage(
             actor=actor,
-            unit=case.unit,
-            subject_kind=SubjectKind.CASE,
-            subject_reference=case.number,
+            case=case,
             need=need,
-            ledger_entry=entry,
             note=purpose,
-        )
-        timeline(
-            case,
-            actor,
-            TimelineKind.LINK,
-            _("链接资源：%(i)s %(q)s%(u)s（%(p)s）")
+            line=_("链接资源：%(i)s %(q)s%(u)s（%(p)s）")
             % {"i": entry.item or _("资金"), "q": entry.quantity, "u": entry.item_unit, "p": purpose},
+            ledger_entry=entry,
         )
-    return engagement
 
 
 def followup_schedule(*, actor, case: Case, due_on: date, purpose: str, assigned_to=None) -> FollowUp:

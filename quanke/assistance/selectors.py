@@ -30,7 +30,7 @@ from quanke.assistance.models import (
     ScanRun,
 )
 from quanke.core import permissions
-from quanke.core.audit import audit_read
+from quanke.core.audit import audit_read, audited_get
 from quanke.core.models import UnitLevel
 from quanke.registry import idnumber
 from quanke.registry.models import Benefit, Household, Program, Resident
@@ -191,17 +191,13 @@ def findings_for(*, actor, status: str = FindingStatus.OPEN, kind: str = "", pro
 def finding_get_for(*, actor, pk, via: str = "") -> Finding:
     """The finding if the actor may review it; 404 otherwise. `via` as in registry's resident_get_for: the entry
     point that shows it (one read row, core.audit.audit_read), empty to look it up for a decision."""
-    finding = (
-        findings_for(actor=actor, status="")
-        .select_related("decided_by", "first_run", "last_run")
-        .filter(pk=pk)
-        .first()
+    return audited_get(
+        findings_for(actor=actor, status="").select_related("decided_by", "first_run", "last_run"),
+        pk,
+        actor=actor,
+        via=via,
+        missing="finding not found",
     )
-    if finding is None:
-        raise Http404("finding not found")
-    if via:
-        audit_read(actor=actor, obj=finding, via=via)
-    return finding
 
 
 def findings_for_household(*, actor, household: Household):
@@ -395,19 +391,17 @@ def applications_for(*, actor, step: str = "", notice: str = "", on: date | None
 
 def application_get_for(*, actor, pk, via: str = "") -> AssistanceApplication:
     """The application if the actor may see it; 404 otherwise. `via` as in finding_get_for."""
-    application = (
-        applications_for(actor=actor)
-        .select_related(
-            "matter__item", "matter__handling_unit", "matter__assigned_to", "decided_by", "finding"
-        )
-        .filter(pk=pk)
-        .first()
+    return audited_get(
+        (
+            applications_for(actor=actor).select_related(
+                "matter__item", "matter__handling_unit", "matter__assigned_to", "decided_by", "finding"
+            )
+        ),
+        pk,
+        actor=actor,
+        via=via,
+        missing="application not found",
     )
-    if application is None:
-        raise Http404("application not found")
-    if via:
-        audit_read(actor=actor, obj=application, via=via)
-    return application
 
 
 def applications_for_resident(*, actor, resident: Resident):

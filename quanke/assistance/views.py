@@ -25,6 +25,7 @@ from quanke.assistance.forms import (
 )
 from quanke.assistance.models import ASSESSED_PROGRAMS, ApplicationStep, FindingKind, FindingStatus
 from quanke.core import permissions
+from quanke.core.forms import errors_to_form
 from quanke.core.printing import pdf_response
 from quanke.registry.models import Program
 from quanke.registry.selectors import households_for, resident_get_for
@@ -200,8 +201,7 @@ def application_new(request, resident_pk):
                 actor=request.user, resident=resident, finding=finding, **form.cleaned_data
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -285,10 +285,7 @@ def application_step(request, pk, action):
         try:
             STEP_SERVICES[action](actor=request.user, application=application, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in (
-                exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
-            ):
-                form.add_error(field if field in form.fields else None, errors)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("assistance:application_detail", pk=pk)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from quanke.casework import forms, selectors, services
 from quanke.casework.models import CaseStatus
 from quanke.core import permissions
+from quanke.core.forms import errors_to_form
 from quanke.core.models import User
 from quanke.network import selectors as network_selectors
 from quanke.registry import selectors as registry_selectors
@@ -84,11 +85,7 @@ def case_open(request, resident_id):
         try:
             case = services.case_open(actor=request.user, resident=resident, **form.cleaned_data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("已开案：%(n)s。下一步请签署知情同意。") % {"n": case.number})
             return redirect("casework:case_detail", pk=case.pk)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from quanke.core.models import AuditEvent
@@ -53,6 +54,17 @@ def audit_record(
         unit=unit if getattr(unit, "pk", None) else None,
         changes={k: _plain(v) for k, v in (changes or {}).items()},
     )
+
+
+def audited_get(queryset, pk, *, actor, via: str, missing: str):
+    """One row of the actor's scoped `queryset`, else 404 (`missing` is the 404's message). `via` names the entry
+    point that shows it, which writes one read row; empty only to look it up for a write its service audits."""
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404(missing)
+    if via:
+        audit_read(actor=actor, obj=obj, via=via)
+    return obj
 
 
 def audit_read(*, actor, obj, via: str, **details) -> AuditEvent:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanke.core import permissions
+from quanke.core.forms import errors_to_form
 from quanke.core.models import UnitLevel
 from quanke.network import forms, selectors, services
 from quanke.network.models import ActivityPhoto, RecipientKind
@@ -29,14 +30,6 @@ def _units(actor):
 
 def _communities(actor):
     return permissions.units_for(actor).filter(level=UnitLevel.COMMUNITY)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _period(request) -> tuple[forms.PeriodForm, date | None, date | None]:
@@ -128,7 +121,7 @@ def volunteer_create(request):
                     note=d["note"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("已登记志愿者 %(n)s。") % {"n": volunteer.name})
                 return redirect("network:volunteer_detail", pk=volunteer.pk)
@@ -157,7 +150,7 @@ def volunteer_detail(request, pk):
                 else:
                     services.hours_redeem(actor=actor, volunteer=volunteer, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("已保存。"))
                 return redirect("network:volunteer_detail", pk=pk)
@@ -184,7 +177,7 @@ def team_list(request):
         try:
             services.team_create(actor=actor, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("已新建服务队。"))
             return redirect("network:team_list")
@@ -217,7 +210,7 @@ def organisation_create(request):
         try:
             org = services.organisation_create(actor=actor, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("已加入名录。请登记合作协议。"))
             return redirect("network:organisation_detail", pk=org.pk)
@@ -234,7 +227,7 @@ def organisation_detail(request, pk):
         try:
             services.agreement_add(actor=actor, organisation=org, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("已登记合作协议。"))
             return redirect("network:organisation_detail", pk=pk)
@@ -302,7 +295,7 @@ def ledger_receive(request):
         try:
             services.ledger_receive(actor=actor, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("已登记捐赠。"))
             return redirect("network:ledger")
@@ -352,7 +345,7 @@ def ledger_disburse(request):
                     note=d["note"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("已登记发放。"))
                 return redirect("network:ledger")
@@ -393,7 +386,7 @@ def activity_create(request):
         try:
             activity = services.activity_create(actor=actor, organiser_workers=[actor], **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("已登记活动。"))
             return redirect("network:activity_detail", pk=activity.pk)
@@ -429,7 +422,7 @@ def activity_detail(request, pk):
                         actor=actor, activity=activity, volunteers=form.cleaned_data["volunteers"]
                     )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("已保存。"))
                 return redirect("network:activity_detail", pk=pk)

@@ -3,10 +3,9 @@
 import re
 
 from django.db.models import Prefetch, Q
-from django.http import Http404
 
 from quanke.core import permissions
-from quanke.core.audit import audit_read, audit_record
+from quanke.core.audit import audit_record, audited_get
 from quanke.core.models import AuditEvent
 from quanke.registry.models import Benefit, Household, Resident, Tag
 
@@ -48,23 +47,22 @@ def resident_get_for(*, actor, pk, via: str = "") -> Resident:
 
     `via` names the entry point that shows her record (see core.audit.audit_read), which writes one read row;
     leave it empty only to look her up for a write, which its service audits."""
-    resident = (
-        residents_for(actor=actor)
-        .select_related("household", "unit", "unit__parent")
-        .prefetch_related(
-            "tags",
-            Prefetch("benefits", queryset=Benefit.objects.order_by("-start_date")),
-            "documents",
-            Prefetch("household__members", queryset=Resident.objects.order_by("id")),
-        )
-        .filter(pk=pk)
-        .first()
+    return audited_get(
+        (
+            residents_for(actor=actor)
+            .select_related("household", "unit", "unit__parent")
+            .prefetch_related(
+                "tags",
+                Prefetch("benefits", queryset=Benefit.objects.order_by("-start_date")),
+                "documents",
+                Prefetch("household__members", queryset=Resident.objects.order_by("id")),
+            )
+        ),
+        pk,
+        actor=actor,
+        via=via,
+        missing="resident not found",
     )
-    if resident is None:
-        raise Http404("resident not found")
-    if via:
-        audit_read(actor=actor, obj=resident, via=via)
-    return resident
 
 
 def visible_tags(*, actor, resident) -> list[Tag]:

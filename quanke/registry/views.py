@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from quanke.core import permissions, seams
+from quanke.core.forms import errors_to_form
 from quanke.core.models import UnitLevel
 from quanke.registry import imports, selectors, services
 from quanke.registry.forms import HouseholdChoiceForm, ImportForm, ResidentForm
@@ -124,8 +125,7 @@ def resident_edit(request, pk):
                 actor=request.user, resident=fresh, tags=form.selected_tags(), **form.service_fields()
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("registry:resident_detail", pk=pk)

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from quanke.core import permissions
-from quanke.core.audit import audit_read, audit_record
+from quanke.core.audit import audit_read, audit_record, audited_get
 from quanke.core.models import AuditEvent, UnitLevel
 from quanke.registry import selectors as registry_selectors
 from quanke.registry.models import Household, Resident
@@ -89,12 +89,7 @@ def bookings_for(*, actor):
 def booking_get_for(*, actor, pk, via: str = "") -> Booking:
     """The booking if the actor may see it; 404 otherwise. `via` names the entry point that shows it (one read
     row, core.audit.audit_read); empty only to look it up for a write, which its service audits."""
-    booking = bookings_for(actor=actor).filter(pk=pk).first()
-    if booking is None:
-        raise Http404("booking not found")
-    if via:
-        audit_read(actor=actor, obj=booking, via=via)
-    return booking
+    return audited_get(bookings_for(actor=actor), pk, actor=actor, via=via, missing="booking not found")
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -158,18 +153,17 @@ def visits_for(*, actor):
 
 def visit_get_for(*, actor, pk, via: str = "") -> Visit:
     """The visit record if the actor may see it; 404 otherwise. `via` as in booking_get_for."""
-    visit = (
-        visits_for(actor=actor)
-        .prefetch_related("met", "needs__item", "needs__resident")
-        .select_related("booking", "bp_resident")
-        .filter(pk=pk)
-        .first()
+    return audited_get(
+        (
+            visits_for(actor=actor)
+            .prefetch_related("met", "needs__item", "needs__resident")
+            .select_related("booking", "bp_resident")
+        ),
+        pk,
+        actor=actor,
+        via=via,
+        missing="visit not found",
     )
-    if visit is None:
-        raise Http404("visit not found")
-    if via:
-        audit_read(actor=actor, obj=visit, via=via)
-    return visit
 
 
 def visit_need_get_for(*, actor, pk) -> VisitNeed:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from quanke.casework.models import (
     Assessment,
     Case,
-    CaseStatus,
     Domain,
     DomainFinding,
     EmergencyStatus,
@@ -18,9 +17,15 @@ from quanke.casework.models import (
     Severity,
     TimelineKind,
 )
-from quanke.casework.services.cases import A, require_head, require_worker, timeline, today
+from quanke.casework.services.cases import (
+    A,
+    case_event,
+    require_head,
+    require_worker_open,
+    today,
+)
 from quanke.casework.services.consent import valid_consents
-from quanke.core.audit import audit_record, snapshot
+from quanke.core.audit import snapshot
 
 
 def assessment_record(
@@ -35,9 +40,7 @@ def assessment_record(
 ) -> Assessment:
     """Save an assessment. Refused without a valid consent, unless an emergency reason is given: then it is saved
     flagged for the station head to confirm or reject."""
-    require_worker(actor, case)
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(_("个案已结案，请先重新开案。"))
+    require_worker_open(actor, case)
     assessed_on = assessed_on or today()
     if risk_level not in RiskLevel.values:
         raise ValidationError({"risk_level": _("请选择风险等级。")})
@@ -73,12 +76,13 @@ def assessment_record(
         text = _("评估：风险等级%(r)s") % {"r": RiskLevel(risk_level).label}
         if consent is None:
             text += _("（紧急评估，待站长确认：%(e)s）") % {"e": emergency_reason}
-        timeline(case, actor, TimelineKind.ASSESSED, text)
-        audit_record(
-            actor=actor,
+        case_event(
+            case,
+            actor,
+            TimelineKind.ASSESSED,
+            text,
             action=A.CREATE,
             obj=assessment,
-            unit=case.unit,
             changes={
                 **snapshot(assessment, ["case", "assessed_on", "risk_level", "consent", "emergency_reason"]),
                 "domains": {d: int(sev) for d, (sev, _n) in findings.items()},
@@ -103,12 +107,13 @@ def assessment_review_emergency(
             update_fields=["emergency_status", "emergency_reviewed_by", "emergency_reviewed_at", "updated_at"]
         )
         label = _("确认") if confirm else _("不予确认")
-        timeline(case, actor, TimelineKind.EMERGENCY, _("站长%(l)s紧急评估。%(n)s") % {"l": label, "n": note})
-        audit_record(
-            actor=actor,
+        case_event(
+            case,
+            actor,
+            TimelineKind.EMERGENCY,
+            _("站长%(l)s紧急评估。%(n)s") % {"l": label, "n": note},
             action=A.TRANSITION,
             obj=assessment,
-            unit=case.unit,
             changes={"emergency_status": ["pending", assessment.emergency_status], "note": note},
         )
     return assessment

@@ -29,8 +29,23 @@ def timeline(case: Case, actor, kind: str, text: str) -> TimelineEntry:
     return TimelineEntry.objects.create(case=case, actor=actor, kind=kind, text=text[:300])
 
 
+def case_event(
+    case: Case, actor, kind: str, text: str, *, action: str, obj, changes: dict | None = None
+) -> None:
+    """One step on a case: a line on its timeline and an audit row in the case's unit."""
+    timeline(case, actor, kind, text)
+    audit_record(actor=actor, action=action, obj=obj, unit=case.unit, changes=changes)
+
+
 def require_worker(actor, case: Case) -> None:
     permissions.require(permissions.can_work_on_case(actor, case))
+
+
+def require_worker_open(actor, case: Case) -> None:
+    """The actor works on the case, and it is not closed (a closed case must be reopened first)."""
+    require_worker(actor, case)
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("个案已结案，请先重新开案。"))
 
 
 def require_head(actor, case: Case) -> None:
@@ -98,15 +113,12 @@ def case_open(
                     opened_on=opened_on,
                 )
                 case.workers.set({actor, *workers})
-                timeline(
+                case_event(
                     case,
                     actor,
                     TimelineKind.OPENED,
                     _("开案（来源：%(o)s %(r)s）")
                     % {"o": OriginKind(origin_kind).label, "r": origin_reference},
-                )
-                audit_record(
-                    actor=actor,
                     action=A.CREATE,
                     obj=case,
                     changes={
@@ -131,11 +143,11 @@ def case_assign_workers(*, actor, case: Case, workers) -> Case:
     with transaction.atomic():
         before = sorted(case.workers.values_list("pk", flat=True))
         case.workers.set(workers)
-        timeline(
-            case, actor, TimelineKind.ASSIGNED, _("负责社工：%(w)s") % {"w": "、".join(map(str, workers))}
-        )
-        audit_record(
-            actor=actor,
+        case_event(
+            case,
+            actor,
+            TimelineKind.ASSIGNED,
+            _("负责社工：%(w)s") % {"w": "、".join(map(str, workers))},
             action=A.UPDATE,
             obj=case,
             changes={"workers": [before, sorted(w.pk for w in workers)]},

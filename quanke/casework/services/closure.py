@@ -11,10 +11,9 @@ from quanke.casework.models import (
     ClosureOutcome,
     TimelineKind,
 )
-from quanke.casework.services.cases import A, lock_case, require_worker, timeline
+from quanke.casework.services.cases import A, case_event, lock_case, require_worker
 from quanke.casework.services.plans import open_plan_actions
 from quanke.core import permissions
-from quanke.core.audit import audit_record
 
 
 def closure_blockers(case: Case) -> list[str]:
@@ -62,14 +61,11 @@ def case_request_closure(*, actor, case: Case, outcome: str, reason: str) -> Cas
                 "updated_at",
             ]
         )
-        timeline(
+        case_event(
             case,
             actor,
             TimelineKind.CLOSURE,
             _("申请结案（%(o)s）：%(r)s") % {"o": ClosureOutcome(outcome).label, "r": reason},
-        )
-        audit_record(
-            actor=actor,
             action=A.TRANSITION,
             obj=case,
             changes={"status": ["open", "closure_requested"], "outcome": outcome, "reason": reason},
@@ -92,14 +88,11 @@ def case_review_closure(*, actor, case: Case, approve: bool, note: str = "") -> 
         else:
             case.status, case.closure_outcome = CaseStatus.OPEN, ""
             case.save(update_fields=["status", "closure_outcome", "updated_at"])
-        timeline(
+        case_event(
             case,
             actor,
             TimelineKind.CLOSURE,
             (_("站长批准结案。") if approve else _("站长不同意结案，继续服务。")) + note,
-        )
-        audit_record(
-            actor=actor,
             action=A.TRANSITION,
             obj=case,
             changes={"status": ["closure_requested", case.status], "note": note},
@@ -131,9 +124,11 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
                 "updated_at",
             ]
         )
-        timeline(case, actor, TimelineKind.REOPENED, _("重新开案：%(r)s") % {"r": reason})
-        audit_record(
-            actor=actor,
+        case_event(
+            case,
+            actor,
+            TimelineKind.REOPENED,
+            _("重新开案：%(r)s") % {"r": reason},
             action=A.TRANSITION,
             obj=case,
             changes={"status": ["closed", "open"], "reason": reason, "reopen_count": case.reopen_count},

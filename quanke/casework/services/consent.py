@@ -14,8 +14,8 @@ from quanke.casework.models import (
     ShareKind,
     TimelineKind,
 )
-from quanke.casework.services.cases import A, require_worker, timeline, today
-from quanke.core.audit import audit_record, snapshot
+from quanke.casework.services.cases import A, case_event, require_worker, today
+from quanke.core.audit import snapshot
 
 
 def valid_consents(case: Case, day: date | None = None) -> list[Consent]:
@@ -74,7 +74,7 @@ def consent_record(
             recorded_by=actor,
         )
         consent.organisations.set(organisations)
-        timeline(
+        case_event(
             case,
             actor,
             TimelineKind.CONSENT,
@@ -84,12 +84,8 @@ def consent_record(
                 "until": valid_until or _("长期"),
                 "orgs": "、".join(o.name for o in organisations) or _("无合作组织"),
             },
-        )
-        audit_record(
-            actor=actor,
             action=A.CREATE,
             obj=consent,
-            unit=case.unit,
             changes={
                 **snapshot(consent, ["case", "consenter_kind", "guardian_name", "share_kinds", "given_on"]),
                 "valid_until": valid_until,
@@ -115,12 +111,13 @@ def consent_withdraw(*, actor, consent: Consent, reason: str) -> Consent:
         consent.save(
             update_fields=["withdrawn_at", "withdrawal_reason", "withdrawal_recorded_by", "updated_at"]
         )
-        timeline(case, actor, TimelineKind.CONSENT_WITHDRAWN, _("撤回知情同意：%(r)s") % {"r": reason})
-        audit_record(
-            actor=actor,
+        case_event(
+            case,
+            actor,
+            TimelineKind.CONSENT_WITHDRAWN,
+            _("撤回知情同意：%(r)s") % {"r": reason},
             action=A.TRANSITION,
             obj=consent,
-            unit=case.unit,
             changes={"withdrawn": True, "reason": reason},
         )
     return consent

@@ -19,10 +19,16 @@ from quanke.casework.models import (
     TimelineKind,
 )
 from quanke.casework.services.assessments import current_assessment
-from quanke.casework.services.cases import A, lock_case, require_head, require_worker, timeline, today
+from quanke.casework.services.cases import (
+    A,
+    case_event,
+    lock_case,
+    require_head,
+    require_worker,
+    today,
+)
 from quanke.casework.services.consent import consent_covers
 from quanke.core import permissions
-from quanke.core.audit import audit_record
 
 
 def plan_save(*, actor, case: Case, goals: str, actions: list[dict]) -> Plan:
@@ -75,12 +81,13 @@ def plan_save(*, actor, case: Case, goals: str, actions: list[dict]) -> Plan:
             )
             for a in actions
         )
-        timeline(case, actor, TimelineKind.PLAN, _("保存服务计划第%(v)d版") % {"v": plan.version})
-        audit_record(
-            actor=actor,
+        case_event(
+            case,
+            actor,
+            TimelineKind.PLAN,
+            _("保存服务计划第%(v)d版") % {"v": plan.version},
             action=A.UPDATE,
             obj=plan,
-            unit=case.unit,
             changes={"goals": plan.goals, "actions": [a["description"] for a in actions]},
         )
     return plan
@@ -102,12 +109,13 @@ def plan_submit(*, actor, plan: Plan) -> Plan:
         before = plan.status
         plan.status, plan.submitted_at = PlanStatus.SUBMITTED, timezone.now()
         plan.save(update_fields=["status", "submitted_at", "updated_at"])
-        timeline(case, actor, TimelineKind.PLAN, _("提交服务计划第%(v)d版待站长审批") % {"v": plan.version})
-        audit_record(
-            actor=actor,
+        case_event(
+            case,
+            actor,
+            TimelineKind.PLAN,
+            _("提交服务计划第%(v)d版待站长审批") % {"v": plan.version},
             action=A.TRANSITION,
             obj=plan,
-            unit=case.unit,
             changes={"status": [before, plan.status]},
         )
     return plan
@@ -129,18 +137,14 @@ def plan_review(*, actor, plan: Plan, approve: bool, note: str = "") -> Plan:
             note,
         )
         plan.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"])
-        timeline(
+        case_event(
             case,
             actor,
             TimelineKind.PLAN,
             _("站长%(a)s服务计划第%(v)d版。%(n)s")
             % {"a": _("批准") if approve else _("退回"), "v": plan.version, "n": note},
-        )
-        audit_record(
-            actor=actor,
             action=A.TRANSITION,
             obj=plan,
-            unit=case.unit,
             changes={"status": ["submitted", target], "note": note},
         )
     return plan
@@ -173,12 +177,13 @@ def plan_action_complete(*, actor, action: PlanAction, done_on: date | None = No
         case, action = _settle_action(actor=actor, action=action)
         action.done_on = done_on
         action.save(update_fields=["done_on", "updated_at"])
-        timeline(case, actor, TimelineKind.PLAN, _("计划行动完成：%(a)s") % {"a": action.description})
-        audit_record(
-            actor=actor,
+        case_event(
+            case,
+            actor,
+            TimelineKind.PLAN,
+            _("计划行动完成：%(a)s") % {"a": action.description},
             action=A.UPDATE,
             obj=action,
-            unit=case.unit,
             changes={"done_on": done_on},
         )
     return action
@@ -194,17 +199,13 @@ def plan_action_drop(*, actor, action: PlanAction, reason: str) -> PlanAction:
         case, action = _settle_action(actor=actor, action=action)
         action.dropped_on, action.drop_reason = today(), reason[:200]
         action.save(update_fields=["dropped_on", "drop_reason", "updated_at"])
-        timeline(
+        case_event(
             case,
             actor,
             TimelineKind.PLAN,
             _("计划行动不再执行：%(a)s（原因：%(r)s）") % {"a": action.description, "r": reason},
-        )
-        audit_record(
-            actor=actor,
             action=A.UPDATE,
             obj=action,
-            unit=case.unit,
             changes={"dropped_on": action.dropped_on, "drop_reason": action.drop_reason},
         )
     return action

@@ -12,17 +12,16 @@ from django.utils.translation import gettext as _
 
 from quanke.casework.models import (
     Case,
-    CaseStatus,
     FollowUp,
     FollowUpReminder,
     ServiceDelivery,
     ShareKind,
     TimelineKind,
 )
-from quanke.casework.services.cases import A, require_worker, timeline, today
+from quanke.casework.services.cases import A, case_event, require_worker, require_worker_open, timeline, today
 from quanke.casework.services.consent import consent_covers
 from quanke.core import permissions
-from quanke.core.audit import audit_record, snapshot
+from quanke.core.audit import snapshot
 from quanke.network import services as network_services
 from quanke.network.models import RecipientKind, ServiceKind, SubjectKind
 
@@ -39,9 +38,7 @@ def service_deliver(
     volunteer_hours=None,
 ) -> ServiceDelivery:
     """Record a service given. A volunteer's part is credited to her time bank with the case number."""
-    require_worker(actor, case)
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(_("个案已结案，请先重新开案。"))
+    require_worker_open(actor, case)
     if service_kind not in ServiceKind.values:
         raise ValidationError({"service_kind": _("请选择服务类型。")})
     if not description.strip():
@@ -71,62 +68,64 @@ def service_deliver(
                 description=_("个案服务"),
                 unit=case.unit,
             )
-        timeline(
+        case_event(
             case,
             actor,
             TimelineKind.SERVICE,
             _("%(k)s：%(d)s") % {"k": ServiceKind(service_kind).label, "d": description},
-        )
-        audit_record(
-            actor=actor,
             action=A.CREATE,
             obj=delivery,
-            unit=case.unit,
             changes=snapshot(delivery, ["case", "delivered_on", "service_kind", "volunteer", "organisation"]),
         )
     return delivery
 
 
-def case_link_volunteer(*, actor, case: Case, volunteer, need: str, note: str = ""):
-    require_worker(actor, case)
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(_("个案已结案，请先重新开案。"))
-    if not consent_covers(case, share_kind=ShareKind.VOLUNTEERS):
-        raise ValidationError(_("知情同意未涵盖向志愿者提供信息（或已撤回、已过期），不能链接志愿者。"))
-    with transaction.atomic():
-        engagement = network_services.engagement_create(
-            actor=actor,
-            unit=case.unit,
-            subject_kind=SubjectKind.CASE,
-            subject_reference=case.number,
-            need=need,
-            volunteer=volunteer,
-            note=note,
-        )
-        timeline(case, actor, TimelineKind.LINK, _("链接志愿者 %(v)s") % {"v": volunteer})
+def _engage(*, actor, case: Case, need: str, note: str, line: str, **party):
+    """Engage a volunteer, partner or ledger line for an open case (consent already checked) and note it on the
+    timeline. Call inside the caller's transaction."""
+    engagement = network_services.engagement_create(
+        actor=actor,
+        unit=case.unit,
+        subject_kind=SubjectKind.CASE,
+        subject_reference=case.number,
+        need=need,
+        note=note,
+        **party,
+    )
+    timeline(case, actor, TimelineKind.LINK, line)
     return engagement
 
 
+def case_link_volunteer(*, actor, case: Case, volunteer, need: str, note: str = ""):
+    require_worker_open(actor, case)
+    if not consent_covers(case, share_kind=ShareKind.VOLUNTEERS):
+        raise ValidationError(_("知情同意未涵盖向志愿者提供信息（或已撤回、已过期），不能链接志愿者。"))
+    with transaction.atomic():
+        return _engage(
+            actor=actor,
+            case=case,
+            need=need,
+            note=note,
+            line=_("链接志愿者 %(v)s") % {"v": volunteer},
+            volunteer=volunteer,
+        )
+
+
 def case_link_organisation(*, actor, case: Case, organisation, need: str, note: str = ""):
-    require_worker(actor, case)
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(_("个案已结案，请先重新开案。"))
+    require_worker_open(actor, case)
     if not consent_covers(case, organisation=organisation):
         raise ValidationError(
             _("知情同意未涵盖合作方「%(o)s」（或已撤回、已过期），不能转介。") % {"o": organisation.name}
         )
     with transaction.atomic():
-        engagement = network_services.engagement_create(
+        return _engage(
             actor=actor,
-            unit=case.unit,
-            subject_kind=SubjectKind.CASE,
-            subject_reference=case.number,
+            case=case,
             need=need,
-            organisation=organisation,
             note=note,
+            line=_("转介合作方 %(o)s") % {"o": organisation},
+            organisation=organisation,
         )
-        timeline(case, actor, TimelineKind.LINK, _("转介合作方 %(o)s") % {"o": organisation})
-    return engagement
 
 
 def case_link_resource(
@@ -143,9 +142,7 @@ def case_link_resource(
 ):
     """Disburse money or goods from the ledger to the case (recorded under the case number, not the resident's
     name, so the ledger does not reveal who has a case) and record the engagement."""
-    require_worker(actor, case)
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(_("个案已结案，请先重新开案。"))
+    require_worker_open(actor, case)
     if not consent_covers(case, share_kind=ShareKind.RESOURCES):
         raise ValidationError(_("知情同意未涵盖为其链接资金物资（或已撤回、已过期）。"))
     with transaction.atomic():
@@ -160,29 +157,19 @@ def case_link_resource(
             recipient_kind=RecipientKind.CASE,
             case_reference=case.number,
         )
-        engagement = network_services.engagement_create(
+        return _engage(
             actor=actor,
-            unit=case.unit,
-            subject_kind=SubjectKind.CASE,
-            subject_reference=case.number,
+            case=case,
             need=need,
-            ledger_entry=entry,
             note=purpose,
-        )
-        timeline(
-            case,
-            actor,
-            TimelineKind.LINK,
-            _("链接资源：%(i)s %(q)s%(u)s（%(p)s）")
+            line=_("链接资源：%(i)s %(q)s%(u)s（%(p)s）")
             % {"i": entry.item or _("资金"), "q": entry.quantity, "u": entry.item_unit, "p": purpose},
+            ledger_entry=entry,
         )
-    return engagement
 
 
 def followup_schedule(*, actor, case: Case, due_on: date, purpose: str, assigned_to=None) -> FollowUp:
-    require_worker(actor, case)
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(_("个案已结案，请先重新开案。"))
+    require_worker_open(actor, case)
     assigned_to = assigned_to or actor
     if not permissions.can_follow_up_case(assigned_to, case):
         raise ValidationError({"assigned_to": _("回访社工须为本个案的负责社工。")})
@@ -192,17 +179,13 @@ def followup_schedule(*, actor, case: Case, due_on: date, purpose: str, assigned
         followup = FollowUp.objects.create(
             case=case, due_on=due_on, purpose=purpose.strip(), assigned_to=assigned_to
         )
-        timeline(
+        case_event(
             case,
             actor,
             TimelineKind.FOLLOWUP,
             _("安排回访 %(d)s：%(p)s（%(w)s）") % {"d": due_on, "p": purpose, "w": assigned_to},
-        )
-        audit_record(
-            actor=actor,
             action=A.CREATE,
             obj=followup,
-            unit=case.unit,
             changes=snapshot(followup, ["case", "due_on", "purpose", "assigned_to"]),
         )
     return followup
@@ -219,12 +202,13 @@ def followup_complete(*, actor, followup: FollowUp, result: str, done_on: date |
             raise ValidationError(_("该回访已完成。"))
         followup.done_on, followup.result = done_on or today(), result.strip()
         followup.save(update_fields=["done_on", "result", "updated_at"])
-        timeline(case, actor, TimelineKind.FOLLOWUP, _("完成回访：%(r)s") % {"r": result})
-        audit_record(
-            actor=actor,
+        case_event(
+            case,
+            actor,
+            TimelineKind.FOLLOWUP,
+            _("完成回访：%(r)s") % {"r": result},
             action=A.UPDATE,
             obj=followup,
-            unit=case.unit,
             changes={"done_on": followup.done_on, "result": followup.result},
         )
     return followup

@@ -46,6 +46,25 @@ LEDGER_AUDIT_FIELDS = [
 ]
 
 
+def _post_entry(*, actor, unit, balance: ResourceBalance, direction: str, quantity, **fields) -> LedgerEntry:
+    """Write the ledger line for the locked balance row (its kind, item and measure) and move the balance:
+    up for money or goods in, down for out."""
+    entry = LedgerEntry(
+        unit=unit,
+        direction=direction,
+        kind=balance.kind,
+        item=balance.item,
+        item_unit=balance.item_unit,
+        quantity=quantity,
+        recorded_by=actor,
+        **fields,
+    )
+    delta = quantity if direction == Direction.IN else -quantity
+    return ledger.post(
+        actor=actor, movement=entry, postings=[(balance, delta)], changes=snapshot(entry, LEDGER_AUDIT_FIELDS)
+    )
+
+
 def ledger_receive(
     *,
     actor,
@@ -78,26 +97,18 @@ def ledger_receive(
             raise ValidationError(
                 {"item_unit": _("%(i)s 的计量单位应为「%(u)s」。") % {"i": item, "u": balance.item_unit}}
             )
-        entry = LedgerEntry(
+        return _post_entry(
+            actor=actor,
             unit=unit,
+            balance=balance,
             direction=Direction.IN,
-            kind=kind,
-            item=item,
-            item_unit=item_unit,
             quantity=quantity,
-            estimated_value=quantity if kind == ResourceKind.MONEY else estimated_value,
             entry_on=entry_on,
             purpose=purpose,
+            note=note,
+            estimated_value=quantity if kind == ResourceKind.MONEY else estimated_value,
             donor_name=donor_name,
             donor_organisation=donor_organisation,
-            note=note,
-            recorded_by=actor,
-        )
-        return ledger.post(
-            actor=actor,
-            movement=entry,
-            postings=[(balance, quantity)],
-            changes=snapshot(entry, LEDGER_AUDIT_FIELDS),
         )
 
 
@@ -141,26 +152,18 @@ def ledger_disburse(
             defaults={"item_unit": ""},
             create=False,
         )
-        entry = LedgerEntry(
+        return _post_entry(
+            actor=actor,
             unit=unit,
+            balance=balance,
             direction=Direction.OUT,
-            kind=kind,
-            item=item,
-            item_unit=balance.item_unit,
             quantity=quantity,
             entry_on=entry_on,
             purpose=purpose,
+            note=note,
             recipient_kind=recipient_kind,
             recipient_resident=recipient_resident,
             recipient_activity=recipient_activity,
             recipient_organisation=recipient_organisation,
             case_reference=case_reference,
-            note=note,
-            recorded_by=actor,
-        )
-        return ledger.post(
-            actor=actor,
-            movement=entry,
-            postings=[(balance, -quantity)],
-            changes=snapshot(entry, LEDGER_AUDIT_FIELDS),
         )

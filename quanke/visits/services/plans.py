@@ -127,50 +127,52 @@ def plan_entry_remove(*, actor, entry: PlanEntry) -> None:
         entry.delete()
 
 
-def plan_approve(*, actor, plan: VisitPlan) -> VisitPlan:
-    from django.conf import settings
-
+def _plan_move(*, actor, plan: VisitPlan, target: str, refused: str, check=None) -> VisitPlan:
+    """Move the plan (locked) to `target`, which the table must allow, after the optional `check` of the locked
+    plan; approving stamps the head and time, reopening clears them."""
     permissions.require(permissions.can_manage_visits(actor) and permissions.unit_in_scope(actor, plan.unit))
     with transaction.atomic():
         plan = VisitPlan.objects.select_for_update().get(pk=plan.pk)
-        if PlanStatus.APPROVED not in PLAN_TRANSITIONS[plan.status]:
-            raise ValidationError(_("该计划已审定。"))
-        over = [
-            w.display_name
-            for w in User.objects.filter(pk__in=plan.entries.values("worker"))
-            if plan.entries.filter(worker=w).count() > settings.VISIT_PLAN_MAX_PER_WORKER
-        ]
-        if over:
-            raise ValidationError(
-                _("以下社工超过每月走访上限，请先调整：%(names)s") % {"names": "、".join(over)}
-            )
-        plan.status = PlanStatus.APPROVED
-        plan.approved_by = actor
-        plan.approved_at = timezone.now()
+        if target not in PLAN_TRANSITIONS[plan.status]:
+            raise ValidationError(refused)
+        if check is not None:
+            check(plan)
+        before = plan.status
+        approved = target == PlanStatus.APPROVED
+        plan.status = target
+        plan.approved_by = actor if approved else None
+        plan.approved_at = timezone.now() if approved else None
         plan.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
         audit_record(
             actor=actor,
             action=AuditEvent.Action.TRANSITION,
             obj=plan,
-            changes={"status": ["draft", "approved"]},
+            changes={"status": [before, target]},
         )
     return plan
+
+
+def _within_worker_limit(plan: VisitPlan) -> None:
+    from django.conf import settings
+
+    over = [
+        w.display_name
+        for w in User.objects.filter(pk__in=plan.entries.values("worker"))
+        if plan.entries.filter(worker=w).count() > settings.VISIT_PLAN_MAX_PER_WORKER
+    ]
+    if over:
+        raise ValidationError(_("以下社工超过每月走访上限，请先调整：%(names)s") % {"names": "、".join(over)})
+
+
+def plan_approve(*, actor, plan: VisitPlan) -> VisitPlan:
+    return _plan_move(
+        actor=actor,
+        plan=plan,
+        target=PlanStatus.APPROVED,
+        refused=_("该计划已审定。"),
+        check=_within_worker_limit,
+    )
 
 
 def plan_reopen(*, actor, plan: VisitPlan) -> VisitPlan:
-    permissions.require(permissions.can_manage_visits(actor) and permissions.unit_in_scope(actor, plan.unit))
-    with transaction.atomic():
-        plan = VisitPlan.objects.select_for_update().get(pk=plan.pk)
-        if PlanStatus.DRAFT not in PLAN_TRANSITIONS[plan.status]:
-            raise ValidationError(_("该计划仍是草稿。"))
-        plan.status = PlanStatus.DRAFT
-        plan.approved_at = None
-        plan.approved_by = None
-        plan.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.TRANSITION,
-            obj=plan,
-            changes={"status": ["approved", "draft"]},
-        )
-    return plan
+    return _plan_move(actor=actor, plan=plan, target=PlanStatus.DRAFT, refused=_("该计划仍是草稿。"))

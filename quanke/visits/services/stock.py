@@ -83,20 +83,42 @@ def _kit_owner_ok(unit, worker) -> None:
         raise ValidationError({"worker": _("服务包须属于本站点的社工。")})
 
 
-def stock_receive(
-    *, actor, unit, supply: SupplyItem, quantity: int, note: str = "", at=None
+def _station_move(
+    *,
+    actor,
+    unit,
+    supply: SupplyItem,
+    kind,
+    quantity: int,
+    worker: User | None = None,
+    note: str = "",
+    at=None,
 ) -> StockMovement:
-    permissions.require(permissions.can_manage_stock(actor, unit))
+    """A movement made at the station (no visit), once the caller has checked permission.
+
+    Issues, returns and kit write-offs first check that the kit belongs to one of the station's workers."""
+    if worker is not None or kind in (MovementKind.ISSUE, MovementKind.RETURN):
+        _kit_owner_ok(unit, worker)
     with transaction.atomic():
         return stock_move(
             actor=actor,
             unit=unit,
             supply=supply,
-            kind=MovementKind.RECEIVE,
+            kind=kind,
             quantity=quantity,
+            worker=worker,
             note=note,
             at=at,
         )
+
+
+def stock_receive(
+    *, actor, unit, supply: SupplyItem, quantity: int, note: str = "", at=None
+) -> StockMovement:
+    permissions.require(permissions.can_manage_stock(actor, unit))
+    return _station_move(
+        actor=actor, unit=unit, supply=supply, kind=MovementKind.RECEIVE, quantity=quantity, note=note, at=at
+    )
 
 
 def stock_issue(
@@ -104,18 +126,16 @@ def stock_issue(
 ) -> StockMovement:
     """From the station store into a worker's kit."""
     permissions.require(permissions.can_manage_stock(actor, unit))
-    _kit_owner_ok(unit, worker)
-    with transaction.atomic():
-        return stock_move(
-            actor=actor,
-            unit=unit,
-            supply=supply,
-            kind=MovementKind.ISSUE,
-            quantity=quantity,
-            worker=worker,
-            note=note,
-            at=at,
-        )
+    return _station_move(
+        actor=actor,
+        unit=unit,
+        supply=supply,
+        kind=MovementKind.ISSUE,
+        quantity=quantity,
+        worker=worker,
+        note=note,
+        at=at,
+    )
 
 
 def stock_return(
@@ -126,18 +146,16 @@ def stock_return(
         permissions.can_manage_stock(actor, unit)
         or (actor.pk == worker.pk and permissions.unit_in_scope(actor, unit))
     )
-    _kit_owner_ok(unit, worker)
-    with transaction.atomic():
-        return stock_move(
-            actor=actor,
-            unit=unit,
-            supply=supply,
-            kind=MovementKind.RETURN,
-            quantity=quantity,
-            worker=worker,
-            note=note,
-            at=at,
-        )
+    return _station_move(
+        actor=actor,
+        unit=unit,
+        supply=supply,
+        kind=MovementKind.RETURN,
+        quantity=quantity,
+        worker=worker,
+        note=note,
+        at=at,
+    )
 
 
 def stock_write_off(
@@ -147,16 +165,13 @@ def stock_write_off(
     permissions.require(permissions.can_manage_stock(actor, unit))
     if not reason.strip():
         raise ValidationError({"reason": _("请填写报损原因。")})
-    if worker is not None:
-        _kit_owner_ok(unit, worker)
-    with transaction.atomic():
-        return stock_move(
-            actor=actor,
-            unit=unit,
-            supply=supply,
-            kind=MovementKind.WRITE_OFF,
-            quantity=quantity,
-            worker=worker,
-            note=reason.strip(),
-            at=at,
-        )
+    return _station_move(
+        actor=actor,
+        unit=unit,
+        supply=supply,
+        kind=MovementKind.WRITE_OFF,
+        quantity=quantity,
+        worker=worker,
+        note=reason.strip(),
+        at=at,
+    )

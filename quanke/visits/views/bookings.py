@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from quanke.catalog.selectors import items_for_unit
 from quanke.core import permissions
+from quanke.core.forms import errors_to_form
 from quanke.registry import selectors as registry_selectors
 from quanke.visits import integration, schedule, selectors, services
 from quanke.visits.forms import BookingForm, CancelForm, ReassignForm
-from quanke.visits.views.station import errors_to_form, parse_day, station_for, station_workers_qs
+from quanke.visits.views.station import parse_day, station_for, station_workers_qs
 
 
 @login_required

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanke.core import permissions
+from quanke.core.forms import errors_to_form
 from quanke.visits import schedule, selectors, services
 from quanke.visits.forms import DutyShiftForm
-from quanke.visits.views.station import errors_to_form, parse_day, station_for, station_workers_qs
+from quanke.visits.views.station import parse_day, station_for, station_workers_qs
 
 
 @login_required

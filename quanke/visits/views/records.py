@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from quanke.catalog.selectors import items_for_unit
 from quanke.core import permissions
+from quanke.core.forms import errors_to_form
 from quanke.registry import selectors as registry_selectors
 from quanke.visits import integration, selectors, services
 from quanke.visits.forms import NeedResolveForm, VisitForm
-from quanke.visits.views.station import errors_to_form, parse_day, station_for
+from quanke.visits.views.station import parse_day, station_for
 
 
 @login_required

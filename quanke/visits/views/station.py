@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,14 +11,6 @@ from django.utils.dateparse import parse_date
 from quanke.core import permissions
 from quanke.core.models import User
 from quanke.visits import schedule, selectors
-
-
-def errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def station_for(request):

@@ -8,10 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from quanke.core import permissions
+from quanke.core.forms import errors_to_form
 from quanke.visits import selectors, services
 from quanke.visits.forms import StockForm
 from quanke.visits.models import MovementKind, SupplyItem
-from quanke.visits.views.station import errors_to_form, station_for, station_workers_qs
+from quanke.visits.views.station import station_for, station_workers_qs
 
 
 @login_required

@@ -179,7 +179,9 @@ def visit_need_get_for(*, actor, pk) -> VisitNeed:
     return need
 
 
-def household_get_for(*, actor, pk) -> Household:
+def household_get_for(*, actor, pk, via: str = "") -> Household:
+    """The household with its members if the actor may see it; 404 otherwise. `via` names the page that shows
+    its members (one read row, core.audit.audit_read); empty when a post only records against it."""
     household = (
         Household.objects.filter(permissions.unit_scope(actor))
         .select_related("unit")
@@ -191,6 +193,8 @@ def household_get_for(*, actor, pk) -> Household:
     )
     if household is None:
         raise Http404("household not found")
+    if via:
+        audit_read(actor=actor, obj=household, via=via)
     return household
 
 

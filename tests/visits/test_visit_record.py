@@ -167,3 +167,17 @@ def test_visit_list_query_count(cast, client, django_assert_max_num_queries):
         response = client.get(reverse("visits:visit_list"))
     assert response.content.decode().count("/visits/records/") >= 30
     assert Booking.objects.count() == 0
+
+
+def test_showing_the_visit_form_is_one_audited_read_of_the_household(cast, client):
+    from quanke.core.models import AuditEvent
+
+    hh, (r,) = household_with(cast.community_a)
+    reads = AuditEvent.objects.filter(action=AuditEvent.Action.READ, object_type="registry.household")
+    url = reverse("visits:visit_new") + f"?household={hh.pk}"
+    assert login(client, cast.desk_a).get(url).status_code == 200
+    row = reads.get()
+    assert (row.object_id, row.actor, row.changes["via"]) == (str(hh.pk), cast.desk_a, "visits.visit_form")
+    client.logout()
+    assert login(client, cast.desk_b).get(url).status_code == 404
+    assert reads.count() == 1  # a refused read writes nothing

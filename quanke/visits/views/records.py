@@ -47,7 +47,10 @@ def visit_new(request):
         household_id = int(g["household"])
     else:
         return redirect("visits:index")
-    household = selectors.household_get_for(actor=request.user, pk=household_id)
+    # The form shows the household's members: a read of personal data when it is shown, not when it is posted.
+    household = selectors.household_get_for(
+        actor=request.user, pk=household_id, via="visits.visit_form" if request.method == "GET" else ""
+    )
     permissions.require(permissions.can_record_visit(request.user, household.unit))
     kit = selectors.kit_for(worker=request.user)
     items = items_for_unit(household.unit)

@@ -33,6 +33,7 @@ from quanke.core import permissions
 from quanke.core.audit import audit_read, audited_get
 from quanke.core.models import UnitLevel
 from quanke.registry import idnumber
+from quanke.registry.idnumber import mask_name
 from quanke.registry.models import Benefit, Household, Program, Resident
 
 SEX_CODES = {"M": "male", "F": "female"}
@@ -441,16 +442,6 @@ def suggested_amount(application: AssistanceApplication) -> Decimal | None:
 
 
 # --- The 公示 sheet ----------------------------------------------------------------------------------------------
-
-
-def mask_name(name: str) -> str:
-    """张*丰, 李*, 欧阳**锋: first and last character only, as a posted list shows a name."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return "*" * len(name)
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 @dataclass(frozen=True)

@@ -80,9 +80,13 @@ def mask_phone(value: str) -> str:
 
 
 def mask_name(value: str) -> str:
-    """张*丰, 李*: the surname and, for three or more characters, the last one."""
-    if not value or value == "—":
-        return value or ""
-    if len(value) <= 2:
+    """张*丰, 李*, 欧**锋: the first and, for three or more characters, the last one, as a posted list shows a
+    name; a one-character name is masked whole ("—", the placeholder for no name, stays)."""
+    value = (value or "").strip()
+    if value == "—":
+        return value
+    if len(value) <= 1:
+        return "*" * len(value)
+    if len(value) == 2:
         return value[0] + "*"
     return value[0] + "*" * (len(value) - 2) + value[-1]

@@ -1,5 +1,5 @@
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Schema
 
 from quanke.api.schemas import ResidentOut, ResidentRow
 from quanke.core import permissions
@@ -8,10 +8,33 @@ from quanke.registry import idnumber, selectors
 router = Router(tags=["residents"])
 
 
-@router.get("/", response=list[ResidentRow], summary="查找居民（证件号和电话已脱敏）")
-def resident_search(request: HttpRequest, q: str = "", limit: int = 20):
+class TagOut(Schema):
+    code: str
+    name: str
+    sensitive: bool
+
+
+@router.get("/tags", response=list[TagOut], summary="可用于筛选的人群标签（仅列出您有权查看的标签）")
+def tag_list(request: HttpRequest):
     permissions.require(permissions.can_view_personal_data(request.user))
-    rows = selectors.resident_search(actor=request.user, query=q).order_by("id")[: max(1, min(limit, 100))]
+    return [
+        TagOut(code=t.code, name=t.name, sensitive=t.sensitive)
+        for t in selectors.tags_for(actor=request.user)
+    ]
+
+
+@router.get(
+    "/",
+    response=list[ResidentRow],
+    summary="查找居民（证件号和电话已脱敏）",
+    description="`tag` 按人群标签筛选：无此标签或无权使用该标签时一律答复 422 `registry.unknown_tag`；"
+    "按敏感标签筛选记入审计日志。",
+)
+def resident_search(request: HttpRequest, q: str = "", tag: str = "", limit: int = 20):
+    permissions.require(permissions.can_view_personal_data(request.user))
+    rows, _more = selectors.resident_page(
+        actor=request.user, query=q, tag=tag, via="api", order=("id",), offset=0, size=max(1, min(limit, 100))
+    )
     return [
         ResidentRow(
             id=r.pk,

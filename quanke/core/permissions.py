@@ -78,8 +78,17 @@ def can_browse_audit(actor) -> bool:
     return _active(actor) and actor.has_role(Role.ADMIN)
 
 
-def can_view_sensitive_tag(actor, tag) -> bool:
-    """Station heads see all sensitive tags; back-office workers see those of their specialties."""
+# --- Special-group tags (人群标签) ---------------------------------------------------------------------------------
+# One rule for every place a tag meets a person: shown on a record, offered in a filter, used to filter a list, a
+# search, an export or the API, or to count residents. A tag the actor may not use is treated everywhere as if it
+# did not exist: not offered, refused as an unknown tag when asked for, never counted. Using a sensitive tag is
+# audited by the caller (a READ_SENSITIVE row naming the tag).
+
+
+def can_use_tag(actor, tag) -> bool:
+    """See, filter by or count residents by `tag`. Ordinary tags: any personal-data role. Sensitive tags
+    (吸毒康复, 精神障碍, 社区矫正 …): station heads and administrators, and back-office workers of a specialty the tag
+    names; never the front desk, a street or county handler or the county viewer."""
     if not can_view_personal_data(actor):
         return False
     if not tag.sensitive:
@@ -87,6 +96,16 @@ def can_view_sensitive_tag(actor, tag) -> bool:
     if actor.has_role(Role.STATION_HEAD, Role.ADMIN):
         return True
     return actor.has_role(Role.BACK_OFFICE) and bool(set(actor.specialties) & set(tag.specialties or []))
+
+
+def usable_tags(actor, tags) -> list:
+    """The tags among `tags` (a queryset or list of registry Tags) the actor may use, in their order."""
+    return [t for t in tags if can_use_tag(actor, t)]
+
+
+def can_view_sensitive_tag(actor, tag) -> bool:
+    """The older name of `can_use_tag` (kept for callers such as the import)."""
+    return can_use_tag(actor, tag)
 
 
 def subtree(unit, field: str = "unit") -> Q:

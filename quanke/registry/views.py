@@ -26,28 +26,34 @@ def _community_units(actor):
 def resident_list(request):
     permissions.require(permissions.can_view_personal_data(request.user))
     query, tag = request.GET.get("q", "").strip(), request.GET.get("tag", "")
-    qs = selectors.resident_search(actor=request.user, query=query, tag=tag).order_by(
-        "unit__path", "household__number", "id"
-    )
-    # No COUNT(*) over the whole table: fetch one extra row to know whether there is a next page.
     raw_page = request.GET.get("page", "1")
     page_no = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
-    rows = list(qs[(page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE + 1])
-    has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    context = {
+        "query": query,
+        "tag": tag,
+        "tags": selectors.tags_for(actor=request.user),
+        "page_no": page_no,
+        "rows": [],
+        "has_next": False,
+    }
+    try:
+        rows, has_next = selectors.resident_page(
+            actor=request.user,
+            query=query,
+            tag=tag,
+            via="web",
+            order=("unit__path", "household__number", "id"),
+            offset=(page_no - 1) * PAGE_SIZE,
+            size=PAGE_SIZE,
+        )
+    except selectors.UnknownTag as refused:
+        # Not a tag this user may use (or none at all): say so and list nobody.
+        context["tag_error"] = refused.message_dict["tag"][0]
+        return render(request, "registry/resident_list.html", context, status=400)
     if len(rows) == 1 and query and page_no == 1 and not has_next and request.GET.get("go") == "1":
         return redirect("registry:resident_detail", pk=rows[0].pk)
-    return render(
-        request,
-        "registry/resident_list.html",
-        {
-            "rows": rows,
-            "query": query,
-            "tag": tag,
-            "tags": selectors.tag_choices_for(actor=request.user),
-            "page_no": page_no,
-            "has_next": has_next,
-        },
-    )
+    context.update(rows=rows, has_next=has_next)
+    return render(request, "registry/resident_list.html", context)
 
 
 @login_required
@@ -73,7 +79,7 @@ def resident_detail(request, pk):
 def resident_create(request):
     permissions.require(permissions.can_edit_residents(request.user))
     units = _community_units(request.user)
-    tag_choices = selectors.tag_choices_for(actor=request.user)
+    tag_choices = selectors.tags_for(actor=request.user)
     hform = HouseholdChoiceForm(request.POST or None, units=units, prefix="h")
     form = ResidentForm(request.POST or None, tag_choices=tag_choices)
     if request.method == "POST" and hform.is_valid() and form.is_valid():
@@ -115,7 +121,7 @@ def resident_create(request):
 def resident_edit(request, pk):
     permissions.require(permissions.can_edit_residents(request.user))
     resident = selectors.resident_get_for(actor=request.user, pk=pk, via="registry.resident_edit")
-    tag_choices = selectors.tag_choices_for(actor=request.user)
+    tag_choices = selectors.tags_for(actor=request.user)
     form = ResidentForm(request.POST or None, instance=resident, tag_choices=tag_choices)
     if request.method == "POST" and form.is_valid():
         # The ModelForm has already written cleaned values onto the instance; reload so the service diffs properly.

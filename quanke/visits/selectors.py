@@ -274,28 +274,33 @@ class OverdueRow:
     days_overdue: int
 
 
-def overdue_households(*, actor, unit, today: date | None = None) -> list[OverdueRow]:
+def overdue_households(*, actor, unit, today: date | None = None, via: str = "") -> list[OverdueRow]:
     """Special-group households not visited within their shortest tag interval (or never), most overdue first.
 
-    Sensitive tags count towards the interval but are named only to those who may see them.
+    Only the tags the actor may use count (permissions.can_use_tag): a household due only because of a sensitive
+    tag she may not see is not on her list, and its interval is that of the tags she sees, so the list tells
+    nothing about a hidden tag. Those households are on the lists of the head and the specialty that may see it.
+    Shown through `via` (a page), a list naming a sensitive tag writes one READ_SENSITIVE row; a count does not.
     """
+    from quanke.registry.models import Tag
     from quanke.visits import planning
 
     today = today or timezone.localdate()
     tags = planning.special_tags_by_household(unit)
     lasts = planning.last_visits(unit)
-    may_see = {}
-    from quanke.registry.models import Tag
-
-    for t in Tag.objects.filter(sensitive=True):
-        may_see[t.code] = permissions.can_view_sensitive_tag(actor, t)
-    due = []
-    for hh_id, hh_tags in tags.items():
+    usable = {t.code for t in permissions.usable_tags(actor, Tag.objects.all())}
+    due, sensitive = [], {}
+    for hh_id, all_tags in tags.items():
+        hh_tags = [t for t in all_tags if t[0] in usable]
+        if not hh_tags:
+            continue
         interval = min(t[3] for t in hh_tags)
         last = lasts.get(hh_id)
         days_overdue = (today - last).days - interval if last else interval
         if last is None or days_overdue > 0:
-            names = [t[1] for t in hh_tags if not t[4] or may_see.get(t[0])]
+            names = [t[1] for t in hh_tags]
+            if any(t[4] for t in hh_tags):
+                sensitive[hh_id] = sorted(t[0] for t in hh_tags if t[4])
             due.append((hh_id, names, interval, last, days_overdue if last else 10**6))
     households = Household.objects.in_bulk([d[0] for d in due])
     rows = [
@@ -304,20 +309,40 @@ def overdue_households(*, actor, unit, today: date | None = None) -> list[Overdu
         if h in households
     ]
     rows.sort(key=lambda r: (r.last is not None, -r.days_overdue, planning.route_key(r.household)))
+    if via and sensitive:
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.READ_SENSITIVE,
+            obj=unit,
+            unit=unit,
+            changes={
+                "via": via,
+                "tags": sorted({c for codes in sensitive.values() for c in codes}),
+                "household": sorted(sensitive),
+            },
+        )
     return rows
 
 
-def visit_stats(*, units, start: date, end: date) -> dict:
+def visit_stats(*, actor, units, start: date, end: date) -> dict:
     """Counts for statistics (no personal data): visits, special-group visits (the household as it was when
-    visited, Visit.special_group), per worker, blood-pressure flags."""
+    visited, Visit.special_group), per community, blood-pressure flags; and per worker, by name, only for the
+    communities whose worker figures the actor may see (permissions.can_view_worker_statistics: the station head
+    of that community and the administrator). `per_worker` is None when she may see none."""
     lo, hi = day_bounds(start)[0], day_bounds(end)[1]
     qs = Visit.objects.filter(unit__in=units, visited_at__gte=lo, visited_at__lt=hi)
     total = qs.count()
     special = qs.filter(special_group=True).count()
-    per_worker = list(
-        qs.values("worker__full_name", "worker__username", "unit__name")
-        .annotate(n=Count("id"))
-        .order_by("unit__name", "-n")
+    named = [u for u in units if permissions.can_view_worker_statistics(actor, u)]
+    per_worker = (
+        list(
+            qs.filter(unit__in=named)
+            .values("worker__full_name", "worker__username", "unit__name")
+            .annotate(n=Count("id"))
+            .order_by("unit__name", "-n")
+        )
+        if named
+        else None
     )
     high_bp = qs.filter(Q(systolic__gte=140) | Q(diastolic__gte=90)).count()
     households = qs.values("household").distinct().count()

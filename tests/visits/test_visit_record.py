@@ -153,7 +153,10 @@ def test_statistics_count_visits_for_the_county_viewer_without_names(cast, clien
     from quanke.visits import selectors
 
     stats = selectors.visit_stats(
-        units=[cast.community_a], start=timezone.localdate(), end=timezone.localdate()
+        actor=cast.county_viewer,
+        units=[cast.community_a],
+        start=timezone.localdate(),
+        end=timezone.localdate(),
     )
     assert (stats["total"], stats["special"], stats["high_bp"], stats["households"]) == (2, 1, 1, 2)
 

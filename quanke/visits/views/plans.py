@@ -135,6 +135,6 @@ def plan_adjust(request, pk):
 def overdue_list(request):
     permissions.require(permissions.can_view_personal_data(request.user))
     unit = station_for(request)
-    rows = selectors.overdue_households(actor=request.user, unit=unit)
+    rows = selectors.overdue_households(actor=request.user, unit=unit, via="visits.overdue")
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(request, "visits/overdue_list.html", {"unit": unit, "page": page, "total": len(rows)})

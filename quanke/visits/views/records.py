@@ -154,5 +154,9 @@ def visit_stats(request):
     return render(
         request,
         "visits/stats.html",
-        {"stats": selectors.visit_stats(units=units, start=start, end=end), "start": start, "end": end},
+        {
+            "stats": selectors.visit_stats(actor=request.user, units=units, start=start, end=end),
+            "start": start,
+            "end": end,
+        },
     )

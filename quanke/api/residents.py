@@ -1,20 +1,20 @@
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 
-from quanke.api.schemas import ResidentOut, ResidentRow
+from quanke.api.schemas import ErrorOut, ResidentOut, ResidentRow, TagOut
 from quanke.core import permissions
 from quanke.registry import idnumber, selectors
 
 router = Router(tags=["residents"])
 
-
-class TagOut(Schema):
-    code: str
-    name: str
-    sensitive: bool
+READ_ERRORS = {401: ErrorOut, 403: ErrorOut}
 
 
-@router.get("/tags", response=list[TagOut], summary="可用于筛选的人群标签（仅列出您有权查看的标签）")
+@router.get(
+    "/tags",
+    response={200: list[TagOut], **READ_ERRORS},
+    summary="可用于筛选的人群标签（仅列出您有权查看的标签）",
+)
 def tag_list(request: HttpRequest):
     permissions.require(permissions.can_view_personal_data(request.user))
     return [
@@ -25,7 +25,7 @@ def tag_list(request: HttpRequest):
 
 @router.get(
     "/",
-    response=list[ResidentRow],
+    response={200: list[ResidentRow], **READ_ERRORS, 422: ErrorOut},
     summary="查找居民（证件号和电话已脱敏）",
     description="`tag` 按人群标签筛选：无此标签或无权使用该标签时一律答复 422 `registry.unknown_tag`；"
     "按敏感标签筛选记入审计日志。",

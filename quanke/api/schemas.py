@@ -10,6 +10,14 @@ class ErrorOut(Schema):
     errors: dict | None = None
 
 
+class TagOut(Schema):
+    """A special-group tag the caller may filter by (permissions.can_use_tag)."""
+
+    code: str
+    name: str
+    sensitive: bool
+
+
 class ResidentRow(Schema):
     id: int
     name: str

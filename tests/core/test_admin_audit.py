@@ -251,3 +251,20 @@ def test_every_admin_of_personal_data_is_audited():
     ]
     assert unaudited == [], "inherit core.admin_audit.AuditedModelAdmin or list it above with the reason"
     assert not [name for name in NOT_PERSONAL if isinstance(registered[name], AuditedModelAdmin)]
+
+
+def test_admin_user_create_is_audited_without_the_password(admin_client, cast):
+    start = _last()
+    response = admin_client.post(
+        reverse("admin:core_user_add"),
+        {"username": "new_worker", "password1": "x-Long-pass-2026!", "password2": "x-Long-pass-2026!"},
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    row = _since(start).get()
+    assert (row.actor, row.action, row.object_type, row.changes["username"]) == (
+        cast.admin,
+        A.CREATE,
+        "core.user",
+        "new_worker",
+    )
+    assert "password" not in row.changes and "x-Long-pass-2026!" not in str(row.changes)

@@ -15,6 +15,7 @@ from quanke.assistance.models import (
     UnitLocality,
 )
 from quanke.assistance.parameters import validate_parameter_set
+from quanke.core.admin_audit import AuditedModelAdmin
 from quanke.core.audit import audit_record, snapshot
 from quanke.core.models import AuditEvent, UnitLevel
 
@@ -158,7 +159,7 @@ class ScanRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(AuditedModelAdmin):
     list_display = ("household", "resident", "program", "kind", "status", "unit", "on_date")
     list_filter = ("status", "kind", "program", "locality")
     raw_id_fields = ("household", "resident", "unit", "first_run", "last_run", "decided_by")
@@ -169,6 +170,6 @@ class FindingAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssistanceReview)
-class AssistanceReviewAdmin(admin.ModelAdmin):
+class AssistanceReviewAdmin(AuditedModelAdmin):
     list_display = ("household", "program", "reviewed_on", "outcome", "actor")
     raw_id_fields = ("household", "unit", "actor")

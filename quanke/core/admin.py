@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core.admin_audit import AuditedModelAdmin
 from quanke.core.models import AuditEvent, CalendarDay, CalendarYear, Notification, OrgUnit, User
 
 admin.site.site_header = _("全科服务平台 · 系统管理")
@@ -16,10 +17,14 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     list_display = ("username", "full_name", "unit", "roles", "specialties", "is_active")
     list_filter = ("is_active", "unit__level")
     search_fields = ("username", "full_name")
+    audit_m2m = {
+        "groups": "name",
+        "user_permissions": "codename",
+    }  # the password is never copied (admin_audit)
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("岗位"), {"fields": ("full_name", "unit", "roles", "specialties", "phone")}),
     )
@@ -27,9 +32,17 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor", "action", "object_type", "object_id", "object_repr", "unit")
+    list_display = (
+        "created_at",
+        "actor_username",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "unit",
+    )
     list_filter = ("action", "object_type")
-    search_fields = ("object_repr", "object_id", "actor__username")
+    search_fields = ("object_repr", "object_id", "actor_username")
     date_hierarchy = "created_at"
 
     # The trail is evidence: nobody edits or deletes it, not even administrators.
@@ -56,7 +69,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedModelAdmin):
     list_display = ("created_at", "channel", "recipient_name", "status", "attempts", "sent_at", "last_error")
     list_filter = ("status", "channel")
     search_fields = ("recipient_name", "address", "body")

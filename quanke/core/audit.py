@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,8 @@ def _plain(value):
         return [_plain(v) for v in value]
     if hasattr(value, "pk"):
         return value.pk
+    if isinstance(value, FieldFile):  # an uploaded file: its stored name
+        return value.name
     return value
 
 
@@ -40,13 +43,23 @@ def diff(before: dict, after: dict) -> dict:
 
 
 def audit_record(
-    *, actor, action: str, obj=None, object_type: str = "", changes: dict | None = None, unit=None
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    changes: dict | None = None,
+    unit=None,
+    actor_username: str = "",
 ):
+    """One append-only row. The actor is kept as a snapshot (id, username, name; AuditEvent.save); `actor_username`
+    names who acted when there is no user to point at (a failed login under an unknown name)."""
     if obj is not None:
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
         unit = unit if unit is not None else getattr(obj, "unit", None)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
+        actor_username=actor_username[:150],
         action=action,
         object_type=object_type,
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",

@@ -134,8 +134,26 @@ class User(AbstractUser):
         return [str(Specialty(s).label) for s in self.specialties if s in Specialty.values]
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditTrailIsAppendOnly(_("审计记录只能新增，不能修改。"))
+
+    def delete(self):
+        raise AuditTrailIsAppendOnly(_("审计记录只能新增，不能删除。"))
+
+
+class AuditTrailIsAppendOnly(Exception):
+    """Raised before the database trigger would refuse the same write (migration 0004)."""
+
+
 class AuditEvent(models.Model):
-    """Who did what to which object, and what changed. Reads of sensitive data are recorded too."""
+    """Who did what to which object, and what changed. Reads of sensitive data are recorded too.
+
+    Append-only: database triggers (migration core 0004) refuse UPDATE and DELETE on this table on PostgreSQL and
+    SQLite, and the model refuses them before the database does. The actor is kept as a snapshot (id, username and
+    name at the time): the foreign key has no database constraint and never cascades, so deleting or renaming a user
+    changes no row. A migration that rebuilds this table on SQLite drops its triggers: recreate them
+    (core.migrations.0004_append_only_audit.create_triggers); tests/core/test_audit_append_only.py catches it."""
 
     class Action(models.TextChoices):
         CREATE = "create", _("新增")
@@ -150,16 +168,32 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
+    actor_username = models.CharField(_("操作人用户名"), max_length=150, blank=True, db_index=True)
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
     action = models.CharField(_("动作"), max_length=20, choices=Action.choices)
     object_type = models.CharField(_("对象类型"), max_length=60)
     object_id = models.CharField(_("对象编号"), max_length=40, blank=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.SET_NULL
+        OrgUnit,
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计记录")
@@ -168,7 +202,18 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.object_repr}"
+        who = self.actor_name or self.actor_username
+        return f"{self.created_at:%Y-%m-%d %H:%M} {who} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly(_("审计记录只能新增，不能修改。"))
+        if self.actor_id is not None and not self.actor_username:
+            self.actor_username, self.actor_name = self.actor.username, str(self.actor)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly(_("审计记录只能新增，不能删除。"))
 
 
 class CalendarYear(models.Model):

@@ -16,14 +16,14 @@ def home(request):
 def audit_list(request):
     permissions.require(permissions.can_browse_audit(request.user))
     scope = permissions.subtree(request.user.unit) | Q(unit__isnull=True)
-    qs = AuditEvent.objects.select_related("actor", "unit").filter(scope)
+    qs = AuditEvent.objects.select_related("unit").filter(scope)
     filters = {k: request.GET.get(k, "").strip() for k in ("action", "object_type", "actor")}
     if filters["action"]:
         qs = qs.filter(action=filters["action"])
     if filters["object_type"]:
         qs = qs.filter(object_type=filters["object_type"])
     if filters["actor"]:
-        qs = qs.filter(actor__username=filters["actor"])
+        qs = qs.filter(actor_username=filters["actor"])  # the snapshot: a deleted user's rows too
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for event in page:  # Chinese names of the model and its fields, a readable list of changes
         event.type_label = audit.object_type_label(event.object_type)

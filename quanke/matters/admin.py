@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from quanke.core.admin_audit import AuditedModelAdmin
 from quanke.matters.models import Matter, MatterEvent, MatterMaterial
 
 
@@ -17,7 +18,7 @@ class MatterEventInline(admin.TabularInline):
 
 
 @admin.register(Matter)
-class MatterAdmin(admin.ModelAdmin):
+class MatterAdmin(AuditedModelAdmin):
     """Read-only: matters change only through their services, so that every step is on the timeline."""
 
     list_display = ("tracking_code", "item", "applicant_name", "unit", "status", "handling_unit", "due_date")

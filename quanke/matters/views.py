@@ -341,7 +341,14 @@ def notice_preview(request):
     permissions.require(permissions.can_take_intake(request.user))
     item = _item_for_desk(request.user, request.GET.get("item"))
     resident_id = request.GET.get("resident", "")
-    resident = _resident(request.user, int(resident_id)) if resident_id.isdigit() else None
+    # A notice for her names her and lists the materials her own situation calls for: one read of her record.
+    resident = (
+        registry_selectors.resident_get_for(
+            actor=request.user, pk=int(resident_id), via="matters.notice_preview"
+        )
+        if resident_id.isdigit()
+        else None
+    )
     context = _notice_context(item=item, resident=resident, unit=request.user.unit)
     if request.GET.get("format") == "pdf":
         html = render_to_string("matters/notice.html", {**context, "for_pdf": True}, request=request)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from quanke.core.admin_audit import AuditedModelAdmin
 from quanke.visits.models import Booking, DutyShift, StationHours, SupplyItem, VisitPlan
 
 
@@ -14,13 +15,13 @@ class SupplyItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(DutyShift)
-class DutyShiftAdmin(admin.ModelAdmin):
+class DutyShiftAdmin(AuditedModelAdmin):
     list_display = ("date", "start", "end", "worker", "unit")
     list_filter = ("unit",)
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(AuditedModelAdmin):
     list_display = ("slot_start", "worker", "caller_name", "status", "unit")
     list_filter = ("status", "unit")
     # Bookings are changed through the station's pages so that the slot rules and the audit trail apply.
@@ -28,6 +29,6 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(VisitPlan)
-class VisitPlanAdmin(admin.ModelAdmin):
+class VisitPlanAdmin(AuditedModelAdmin):
     list_display = ("unit", "month", "status", "approved_by")
     readonly_fields = ("notes",)

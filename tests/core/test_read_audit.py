@@ -2,9 +2,10 @@
 because the selector that selects the record for display writes it (core.audit.audit_read); a refused read
 (another community) answers 403/404 and writes no read row of the record.
 
-The walk below is checked against the URL patterns and the API's GET operations: every web URL with a path
-parameter and every API GET with one is either walked or excluded with its reason, so a new detail page cannot
-be left unaudited by being forgotten here."""
+The walk below is checked against every named URL pattern and every API operation: each is either walked or
+excluded with its reason (a list of many people, masked as every list is; a write, audited by its service; no
+personal data), so a new page or endpoint that shows a person cannot be left unaudited by being forgotten here.
+The admin's pages are audited by core.admin_audit (tests/core/test_admin_audit.py)."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -196,6 +197,26 @@ def matter_timeline_api(cast):
     return f"/api/matters/{m.tracking_code}/timeline", m
 
 
+def booking_address_lookup(cast):
+    r = _resident(cast)
+    return url("visits:booking_resident_address") + f"?resident={r.pk}", r
+
+
+def visit_form_page(cast):
+    r = _resident(cast)
+    return url("visits:visit_new") + f"?household={r.household_id}", r.household
+
+
+def notice_preview_page(cast):
+    r = _resident(cast)
+    return url("matters:notice_preview") + f"?item=SA-DIBAO&resident={r.pk}", r
+
+
+def notice_preview_pdf(cast):
+    path, r = notice_preview_page(cast)
+    return path + "&format=pdf", r
+
+
 # --- The walk: route → (reader in community A, refused user of another community, factory). ------------------
 # Web routes are URL names; API routes are "GET /api<prefix><path>" as the API declares them.
 
@@ -213,8 +234,14 @@ WALK = {
     "GET /api/casework/cases/{case_id}": ("desk_a", "desk_b", case_api),
     "visits:booking_detail": ("desk_a", "desk_b", booking_page),
     "visits:visit_detail": ("desk_a", "desk_b", visit_page),
+    "visits:booking_resident_address": ("desk_a", "desk_b", booking_address_lookup),
+    "visits:visit_new": ("desk_a", "desk_b", visit_form_page),
+    "matters:notice_preview": ("desk_a", "desk_b", notice_preview_page),
     "network:volunteer_detail": ("desk_a", "desk_b", volunteer_page),
 }
+
+# The same route once more, as the PDF it prints.
+VARIANTS = {"matters:notice_preview (pdf)": ("desk_a", "desk_b", notice_preview_pdf)}
 
 # The matter reads are audited by the matters app's selector (a separate piece of work on this issue).
 MATTER_WALK = {
@@ -227,6 +254,9 @@ MATTER_WALK = {
 }
 
 POST_ONLY = "POST only: a write, audited by its service as a write"
+LIST = "a list of many people: names and masked numbers, as every list; each record's own page is walked"
+NO_PERSON = "no personal data"
+API_WRITE = "a write, audited by its service (the row names the record); the answer is the record written"
 EXCLUDED = {
     # Forms that start a write for a resident: they name her (name, household, address, as the lists do) and the
     # write that follows is audited; her record itself is read on her page.
@@ -265,32 +295,117 @@ EXCLUDED = {
     "visits:duty_remove": POST_ONLY,
     "visits:plan_adjust": POST_ONLY,
     "visits:visit_need_resolve": POST_ONLY,
+    "visits:duty_fill": POST_ONLY,
+    "network:ledger_receive": "a form and its write (a resource received), audited by its service",
+    "network:ledger_disburse": "a form and its write (a resource handed out), audited by its service",
+    "core:logout": "signing out: no personal data",
+    "core:login": "the sign-in page: no personal data (sign-ins are audited by the login work)",
+    # Forms that create a record: an empty form, then a write its service audits.
+    "registry:resident_create": "the new-resident form: empty until posted, the write is audited",
+    "registry:resident_import": "the import form: the import is audited as an import",
+    "registry:import_template": "the import template: column headings only",
+    "visits:booking_new": "the booking form: residents are picked through the masked picker",
+    "network:volunteer_create": "the new-volunteer form: empty until posted, the write is audited",
+    "network:organisation_create": "the new-organisation form: no personal data",
+    "network:activity_create": "the new-activity form: empty until posted, the write is audited",
+    "matters:desk": "the desk form: the picked resident's name, age and address only, as the lists show",
+    # Pickers and partials: masked matches or no personal data.
+    "matters:desk_residents": "the desk's resident picker: names and masked numbers, as the lists",
+    "visits:booking_residents": "the booking form's resident picker: names and masked numbers, as the lists",
+    "matters:item_picker": "the desk's item box: catalog items only",
+    "matters:desk_checklist": "an item's materials at the desk, before anything is accepted or printed",
+    "visits:booking_slots": "free slots of a day: staff names only",
+    "intake:assistant": "the intake assistant: catalog items and documents only",
+    "intake:suggest": "item suggestions: catalog items only",
+    "intake:search": "knowledge search: documents only",
+    # Lists of many people: names and masked numbers (tests of each app), no full record.
+    "registry:resident_list": LIST,
+    "visits:booking_list": LIST,
+    "visits:visit_list": LIST,
+    "visits:overdue_list": LIST,
+    "visits:plan_list": LIST,
+    "assistance:finding_list": LIST,
+    "assistance:review_list": LIST,
+    "assistance:application_list": LIST,
+    "assistance:publicity_sheet": "the 公示 sheet: masked names and numbers, one read row per application",
+    "matters:list": LIST,
+    "matters:queue": LIST,
+    "matters:head": LIST,
+    "casework:case_list": LIST,
+    "casework:approvals": LIST,
+    "network:volunteer_list": LIST,
+    "network:team_list": LIST,
+    "network:match": "volunteers matched to a need: names of volunteers, no resident",
+    "network:activity_list": LIST,
+    "network:organisation_list": "organisations and their public contacts: no resident",
+    "visits:stock_ledger": "the stock ledger: recipients of sensitive supplies hidden, their reads audited as such",
+    # No personal data.
+    "core:home": NO_PERSON,
+    "core:audit_list": "the audit trail: administrators only; it names records, it does not show them",
+    "catalog:item_list": NO_PERSON,
+    "catalog:kb_list": NO_PERSON,
+    "reports:dashboard": NO_PERSON,
+    "reports:definitions": NO_PERSON,
+    "visits:index": NO_PERSON,
+    "visits:duty_week": "the duty roster: staff names and office phones",
+    "visits:stats": "visit statistics: counts",
+    "visits:stock": "stock levels: counts",
+    "network:overview": NO_PERSON,
+    "network:ledger": "resource ledger totals: organisations and amounts",
+    # API lists: names and masked numbers, as the web lists.
+    "GET /api/residents/": LIST,
+    "GET /api/matters/": LIST,
+    "GET /api/casework/cases": LIST,
+    "GET /api/assistance/findings": LIST,
+    "GET /api/assistance/applications": LIST,
+    # API operations with no personal data.
+    "GET /api/catalog/items": NO_PERSON,
+    "GET /api/reports/indicators": NO_PERSON,
+    "GET /api/visits/slots": "free slots: staff names only",
+    "GET /api/visits/on-duty": "who is on duty: staff names and phones",
+    "GET /api/intake/suggest": NO_PERSON,
+    "GET /api/knowledge/search": NO_PERSON,
+    "GET /api/casework/network/totals": "figures only",
+    # API writes: the service audits the write, which names the record; the answer is that record.
+    "POST /api/visits/bookings": API_WRITE,
+    "POST /api/matters/": API_WRITE,
+    "POST /api/matters/{code}/actions/{action}": API_WRITE,
+    "POST /api/assistance/findings/{finding_id}/decide": API_WRITE,
+    "POST /api/assistance/applications": API_WRITE,
+    "POST /api/assistance/applications/{application_id}/investigate": API_WRITE,
+    "POST /api/assistance/applications/{application_id}/publicize": API_WRITE,
+    "POST /api/assistance/applications/{application_id}/approve": API_WRITE,
+    "POST /api/assistance/applications/{application_id}/refuse": API_WRITE,
+    "POST /api/assistance/applications/{application_id}/refer_to_county": API_WRITE,
+    "POST /api/assistance/applications/{application_id}/notice_delivered": API_WRITE,
 }
 
 
-def _web_routes_with_parameters(patterns, namespace=""):
+def _web_routes(patterns, namespace=""):
+    """Every named web route but the admin's (core.admin_audit) and the API's (walked as operations below)."""
     for p in patterns:
         if isinstance(p, URLResolver):
             if p.namespace in ("admin", "api") or str(p.pattern).startswith(("admin/", "api/", "i18n/")):
                 continue
             ns = f"{namespace}:{p.namespace}" if namespace and p.namespace else (p.namespace or namespace)
-            yield from _web_routes_with_parameters(p.url_patterns, ns)
-        elif isinstance(p, URLPattern) and p.pattern.converters:
+            yield from _web_routes(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
             yield f"{namespace}:{p.name}" if namespace else p.name
 
 
-def _api_gets_with_parameters():
+def _api_operations():
+    """Every operation of the API, as "METHOD /api<prefix><path>"."""
     from quanke.api.api import api
 
     for prefix, router in api._routers:
         for path, view in router.path_operations.items():
             for op in view.operations:
-                if "GET" in op.methods and "{" in path:
-                    yield f"GET /api{prefix}{path}"
+                for method in op.methods:
+                    yield f"{method} /api{prefix}{path}"
 
 
-def test_every_detail_route_is_walked_or_excluded_with_a_reason():
-    routes = set(_web_routes_with_parameters(get_resolver().url_patterns)) | set(_api_gets_with_parameters())
+def test_every_route_and_api_operation_is_walked_or_excluded_with_a_reason():
+    routes = set(_web_routes(get_resolver().url_patterns)) | set(_api_operations())
     listed = WALK.keys() | MATTER_WALK.keys() | EXCLUDED.keys()
     assert sorted(routes - listed) == [], "walk it below or exclude it with the reason"
     assert sorted(listed - routes) == [], "no such route any more"
@@ -298,11 +413,12 @@ def test_every_detail_route_is_walked_or_excluded_with_a_reason():
     assert all(reason.strip() for reason in EXCLUDED.values())
 
 
-def test_the_check_sees_a_route_with_a_parameter():
+def test_the_check_sees_every_named_route_and_api_operation():
     from django.urls import path
 
     patterns = [path("x/<int:pk>/", lambda r, pk: None, name="x"), path("y/", lambda r: None, name="y")]
-    assert list(_web_routes_with_parameters(patterns, "demo")) == ["demo:x"]
+    assert list(_web_routes(patterns, "demo")) == ["demo:x", "demo:y"]
+    assert {"POST /api/matters/", "GET /api/residents/{resident_id}"} <= set(_api_operations())
 
 
 @pytest.fixture
@@ -325,13 +441,17 @@ def _reads_of(obj):
     )
 
 
+def _last_event_id() -> int:
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 def _walk_allowed(client, cast, route, reader, factory):
     path, obj = factory(cast)
-    AuditEvent.objects.filter(action=AuditEvent.Action.READ).delete()  # set-up may have read on its own
+    start = _last_event_id()  # set-up may have read on its own; the trail cannot be emptied
     user = getattr(cast, reader)
     response = _get(client, route, path, user)
     assert response.status_code == 200, response.content[:300]
-    reads = AuditEvent.objects.filter(action=AuditEvent.Action.READ)
+    reads = AuditEvent.objects.filter(action=AuditEvent.Action.READ, pk__gt=start)
     assert [(e.actor, e.object_type, e.object_id) for e in reads] == [
         (user, f"{obj._meta.app_label}.{obj._meta.model_name}", str(obj.pk))
     ]
@@ -352,18 +472,18 @@ def _walk_refused(client, cast, route, refused, factory, users):
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.READ, actor=user).exists()
 
 
-@pytest.mark.parametrize("route", sorted(WALK))
+@pytest.mark.parametrize("route", sorted(WALK | VARIANTS))
 def test_a_detail_read_writes_one_read_row_naming_the_record(client, cast, back_b, route):
-    reader, _refused, factory = WALK[route]
+    reader, _refused, factory = (WALK | VARIANTS)[route]
     row = _walk_allowed(client, cast, route, reader, factory)
     # The entry point is named (core.audit.audit_read): "api" over the API, the page otherwise.
     via = row.changes["via"]
     assert via == "api" if route.startswith("GET /api") else via and via != "api"
 
 
-@pytest.mark.parametrize("route", sorted(WALK))
+@pytest.mark.parametrize("route", sorted(WALK | VARIANTS))
 def test_a_refused_detail_read_writes_no_read_row(client, cast, back_b, route):
-    _reader, refused, factory = WALK[route]
+    _reader, refused, factory = (WALK | VARIANTS)[route]
     _walk_refused(client, cast, route, refused, factory, {"back_b": back_b})
 
 

@@ -36,7 +36,6 @@ def two_visits(cast, supply):
         met=[other],
         handouts=[{"supply": bags, "quantity": 1, "resident": other}],
     )
-    AuditEvent.objects.filter(action="read_sensitive").delete()
     return r, other
 
 

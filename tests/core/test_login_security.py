@@ -16,6 +16,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -119,6 +120,12 @@ def test_a_wrong_password_for_a_known_user_names_her_account_not_as_actor(client
     (row,) = rows(AuditEvent.Action.LOGIN_FAILED)
     assert (row.actor, row.object_id, row.unit) == (None, str(cast.back_a.pk), cast.community_a)
     assert "not-her-password" not in str(row.changes)
+
+
+def test_the_administrator_reads_login_rows_in_the_audit_trail(client, cast):
+    post_login(Client(), "mallory", "guess-123456")
+    body = login(client, cast.admin).get(reverse("core:audit_list") + "?action=login_failed").content.decode()
+    assert "登录失败" in body and "mallory" in body and "来源地址" in body and "127.0.0.1" in body
 
 
 # --- Second factor ------------------------------------------------------------------------------------------------

@@ -12,10 +12,19 @@ migrate: install
 	@mkdir -p var
 	@$(PY) manage.py migrate --no-input -v 0
 
+# The demo runs with what production never gets: DEBUG, a published key, and the second factor not required, so
+# that a visitor walks every role with the one demo password (enrolling a TOTP app stays possible, per account).
+# Target-specific exports reach the prerequisites (migrate) too.
+demo: export DEBUG := true
+demo: export SECRET_KEY := quanke-demo-only-secret-key-never-use-in-production
+demo: export OTP_REQUIRED := false
 demo: migrate
 	@$(PY) manage.py seed_demo
 	@$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite's own settings (config/settings_test.py: production's, with a test key); pytest reads them from
+# pyproject.toml, manage.py from here.
+test: export DJANGO_SETTINGS_MODULE := config.settings_test
 test: install
 	@mkdir -p var artifacts
 	@$(PY) -m ruff check .

@@ -417,6 +417,7 @@ def child(args) -> None:
     url = prepare_database(backend)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-key")  # settings refuse to start without one
     import django
 
     django.setup()

@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-key")  # settings refuse to start without one
 
 STREETS, COMMUNITIES = 12, 150
 BJ_OFFSET = timedelta(hours=8)

@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self):
-        from quanke.core import signals  # noqa: F401
+        from quanke.core import login_security, signals  # noqa: F401  (their signal receivers)

@@ -136,6 +136,11 @@ CHANGE_LABELS = {
     "emergency_status": _("紧急评估状态"),
     "goals": _("目标"),
     "on": _("日期"),
+    # Login rows (quanke.core.login_security).
+    "ip": _("来源地址"),
+    "locked_out": _("已锁定"),
+    "failures": _("失败次数"),
+    "second_factor": _("两步验证"),
     "referred_to": _("转介至"),
     "reopen_count": _("重新打开次数"),
     "reviewed_on": _("复核日期"),

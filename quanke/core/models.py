@@ -165,6 +165,8 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("导出")
         TRANSITION = "transition", _("状态变更")
         LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKED_OUT = "locked_out", _("登录锁定")
 
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -9,7 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from quanke.core.models import OrgUnit, Role, Specialty
+from quanke.core.models import OrgUnit, Role, Specialty, UnitLevel
 
 PERSONAL_DATA_ROLES = (Role.FRONT_DESK, Role.BACK_OFFICE, Role.STATION_HEAD, Role.DEPT_HANDLER, Role.ADMIN)
 EDIT_RESIDENT_ROLES = (Role.FRONT_DESK, Role.BACK_OFFICE, Role.STATION_HEAD, Role.ADMIN)
@@ -76,6 +76,16 @@ def can_run_assistance_scan(actor) -> bool:
 
 def can_browse_audit(actor) -> bool:
     return _active(actor) and actor.has_role(Role.ADMIN)
+
+
+def must_use_second_factor(actor) -> bool:
+    """A TOTP second factor at login is required of station heads, administrators (and anyone who may open the
+    admin site) and every user of a street or county unit; optional for the community's other workers."""
+    if not (actor and actor.is_authenticated):
+        return False
+    if actor.is_staff or actor.is_superuser or actor.has_role(Role.STATION_HEAD, Role.ADMIN):
+        return True
+    return actor.unit is not None and actor.unit.level in (UnitLevel.STREET, UnitLevel.COUNTY)
 
 
 # --- Special-group tags (人群标签) ---------------------------------------------------------------------------------

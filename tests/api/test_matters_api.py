@@ -5,6 +5,7 @@ import pytest
 from quanke.api.models import ApiToken
 from quanke.matters.models import Matter, MatterEvent
 from tests.conftest import make_resident
+from tests.support import login
 
 
 @pytest.fixture(autouse=True)
@@ -111,7 +112,7 @@ def test_unauthenticated_is_401_json(client):
 
 
 def test_openapi_document_lists_matter_endpoints(client, cast):
-    client.force_login(cast.desk_a)
+    login(client, cast.desk_a)
     paths = client.get("/api/openapi.json").json()["paths"]
     assert "/api/matters/" in paths and "/api/matters/{code}/actions/{action}" in paths
 

@@ -17,7 +17,7 @@ from quanke.registry.models import Benefit
 from tests.api.test_api import bearer
 from tests.assistance.households import household, member
 from tests.assistance.test_applications import STARTED, TODAY
-from tests.conftest import PASSWORD
+from tests.support import login
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_a_different_amount_with_a_reason_is_stored_shown_and_audited(client, ca
         audit.changes["amount_reason"] == app.amount_reason and audit.changes["computed_amount"] == "2390.00"
     )
     assert "理由：女儿有助学金" in MatterEvent.objects.get(matter=app.matter, action="complete").note
-    assert client.login(username=cast.desk_a.username, password=PASSWORD)
+    login(client, cast.desk_a)
     body = client.get(reverse("assistance:application_detail", args=[app.pk])).content.decode()
     assert "规则测算 2390.00" in body and "审批金额与测算不一致" in body and "女儿有助学金每月10元" in body
 
@@ -102,7 +102,7 @@ def test_the_computed_amount_needs_no_reason(cast, in_publicity):
 
 
 def test_the_page_refuses_a_different_amount_without_a_reason(client, cast, in_publicity):
-    assert client.login(username=cast.street_handler.username, password=PASSWORD)
+    login(client, cast.street_handler)
     url = reverse("assistance:application_step", args=[in_publicity.pk, "approve"])
     page = client.get(reverse("assistance:application_detail", args=[in_publicity.pk])).content.decode()
     assert "入户调查时规则测算：<strong>2390.00 元/月</strong>" in page and 'name="amount_reason"' in page

@@ -117,6 +117,7 @@ def test_process_exit_codes_and_streams(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
         "PATH": "/usr/bin:/bin",
         "VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "test-only-key-for-this-subprocess",  # DEBUG is off by default: no key, no start
     }
     manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
     subprocess.run([*manage, "migrate", "-v", "0"], check=True, env=env, cwd=settings.BASE_DIR)

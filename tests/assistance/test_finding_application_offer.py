@@ -11,12 +11,7 @@ from quanke.assistance import services
 from quanke.assistance.models import AssistanceApplication, Finding
 from tests.api.test_api import bearer
 from tests.assistance.households import TODAY, household, member
-from tests.conftest import PASSWORD
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+from tests.support import login
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from quanke.assistance import parameters
 from quanke.assistance.engine import assess_household, build_system, shipped_parameters
 from quanke.assistance.models import Locality, LocalityParameter, UnitLocality
 from quanke.core.models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.support import login
 
 HOUSEHOLD = {
     "locality": "beijing",
@@ -113,7 +113,7 @@ def test_row_validation_names_the_field_in_chinese(db, path, value, field):
 
 
 def _login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    login(client, user)
 
 
 def _inline_post(code, name, rows):

@@ -15,12 +15,7 @@ from quanke.core.models import AuditEvent
 from quanke.registry.models import Tag
 from tests.assistance.households import household, member
 from tests.assistance.test_applications import STARTED, TODAY
-from tests.conftest import PASSWORD
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+from tests.support import login
 
 
 def in_publicity(cast, unit, number, name, **fields):

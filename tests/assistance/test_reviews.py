@@ -7,7 +7,7 @@ from django.urls import reverse
 from quanke.assistance import selectors, services
 from quanke.assistance.models import AssistanceReview
 from tests.assistance.households import benefit, household, member
-from tests.conftest import PASSWORD
+from tests.support import login
 
 ON = date(2024, 3, 15)
 
@@ -52,7 +52,7 @@ def test_review_needs_a_reason_unless_continuing_and_is_scoped(cast):
 def test_review_page_and_record(client, cast):
     home = household(cast.community_a, "D6")
     benefit(member(home, "丁"), "dibao", start=date(2020, 1, 1))
-    assert client.login(username=cast.back_a.username, password=PASSWORD)
+    login(client, cast.back_a)
     body = client.get(reverse("assistance:review_list")).content.decode()
     assert "D6" in body and "已逾期" in body
     response = client.post(

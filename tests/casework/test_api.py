@@ -1,9 +1,9 @@
 from quanke.core.models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.support import login
 
 
 def test_api_case_read_is_scoped_and_audited(client, cast, case):
-    assert client.login(username="desk_a", password=PASSWORD)
+    login(client, cast.desk_a)
     response = client.get(f"/api/casework/cases/{case.pk}")
     assert response.status_code == 200 and response.json()["number"] == case.number
     assert response.json()["stage"] == "待签署知情同意"
@@ -11,7 +11,7 @@ def test_api_case_read_is_scoped_and_audited(client, cast, case):
     assert AuditEvent.objects.filter(action="read", object_id=str(case.pk), changes__via="api").exists()
     assert [r["number"] for r in client.get("/api/casework/cases").json()] == [case.number]
     client.logout()
-    assert client.login(username="back_a", password=PASSWORD)
+    login(client, cast.back_a)
     response = client.get(f"/api/casework/cases/{case.pk}")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
     assert client.get("/api/casework/cases").json() == []
@@ -19,5 +19,5 @@ def test_api_case_read_is_scoped_and_audited(client, cast, case):
 
 
 def test_api_network_totals_refused_to_county_viewer(client, cast):
-    assert client.login(username="viewer", password=PASSWORD)
+    login(client, cast.county_viewer)
     assert client.get("/api/casework/network/totals").status_code == 403

@@ -10,7 +10,7 @@ from quanke.casework import services
 from quanke.casework.models import Case, CaseStatus, PlanAction, TimelineEntry
 from quanke.core.models import AuditEvent
 from tests.casework.conftest import approved_plan, assess, deliver
-from tests.conftest import PASSWORD
+from tests.support import login
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_only_actions_of_an_approved_plan_can_be_settled(cast, case, consented, 
 
 
 def test_web_marks_actions_and_shows_the_refusal_in_chinese(client, cast, case, planned, today):
-    assert client.login(username=cast.desk_a.username, password=PASSWORD)
+    login(client, cast.desk_a)
     url = reverse("casework:case_detail", args=[case.pk])
     body = client.get(url).content.decode()
     assert "暂不能结案" in body and "标记完成" in body
@@ -130,7 +130,7 @@ def test_an_action_of_another_case_is_404(client, cast, case, planned):
         origin_kind="walk_in",
         presenting_problem="独居",
     )
-    assert client.login(username=cast.desk_a.username, password=PASSWORD)
+    login(client, cast.desk_a)
     response = client.post(
         reverse("casework:case_action", args=[other.pk, "plan_action"]),
         {"action": planned.actions.get().pk, "decision": "done"},

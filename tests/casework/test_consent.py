@@ -9,6 +9,7 @@ from quanke.casework import services
 from quanke.casework.models import Assessment, Case, Consent, DomainFinding, Plan
 from quanke.network.models import Engagement
 from tests.casework.conftest import FINDINGS, assess
+from tests.support import login
 
 
 def test_assessment_refused_without_consent_and_nothing_saved(cast, case):
@@ -95,9 +96,7 @@ def test_rejected_emergency_assessment_does_not_count(cast, case):
 def test_withdrawal_stops_sharing_with_partners(client, cast, case, consented, org, partner_user):
     from django.urls import reverse
 
-    from tests.conftest import PASSWORD
-
-    assert client.login(username=partner_user.username, password=PASSWORD)
+    login(client, partner_user)
     url = reverse("casework:case_detail", args=[case.pk])
     assert client.get(url).status_code == 200
     services.consent_withdraw(actor=cast.desk_a, consent=consented, reason="家属要求停止共享")

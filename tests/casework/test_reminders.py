@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from quanke.casework import services
 from quanke.casework.models import FollowUpReminder
+from tests.support import login
 
 
 def test_reminders_sent_once_per_due_followup(cast, case, today, django_capture_on_commit_callbacks):
@@ -31,11 +32,9 @@ def test_done_followups_are_not_reminded(cast, case, today):
 def test_workbench_panel_lists_due_followups(client, cast, case, today):
     from django.urls import reverse
 
-    from tests.conftest import PASSWORD
-
     services.followup_schedule(
         actor=cast.desk_a, case=case, due_on=today - timedelta(days=1), purpose="逾期回访"
     )
-    assert client.login(username="desk_a", password=PASSWORD)
+    login(client, cast.desk_a)
     body = client.get(reverse("core:home")).content.decode()
     assert "逾期回访" in body and "已逾期" in body

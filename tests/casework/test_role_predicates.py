@@ -12,7 +12,8 @@ from quanke.core.models import AuditEvent
 from quanke.network import services as network_services
 from quanke.network.models import PartnerStaff
 from tests.casework.conftest import deliver
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import make_user
+from tests.support import login
 
 
 def test_predicates_name_who_may_do_what(cast, case, partner_user):
@@ -57,12 +58,12 @@ def test_a_partner_cannot_request_closure_and_nothing_changes(cast, case, partne
 def test_the_approval_queue_is_refused_to_non_heads(cast, client):
     for user in (cast.desk_a, cast.county_viewer):
         client.logout()
-        assert client.login(username=user.username, password=PASSWORD)
+        login(client, user)
         assert client.get(reverse("casework:approvals")).status_code == 403
 
 
 def test_the_case_list_is_refused_to_a_county_viewer(cast, case, client):
-    assert client.login(username=cast.county_viewer.username, password=PASSWORD)
+    login(client, cast.county_viewer)
     response = client.get(reverse("casework:case_list"))
     assert response.status_code == 403 and case.number not in response.content.decode()
 

@@ -2,11 +2,12 @@ from django.urls import reverse
 
 from quanke.catalog.conditions import applies
 from quanke.catalog.models import Item, StationItemSetting
-from tests.conftest import PASSWORD, make_resident
+from tests.conftest import make_resident
+from tests.support import login
 
 
 def test_browse_and_search_catalog(client, cast, django_assert_max_num_queries):
-    client.login(username=cast.desk_a.username, password=PASSWORD)
+    login(client, cast.desk_a)
     with django_assert_max_num_queries(6):
         body = client.get(reverse("catalog:item_list")).content.decode()
     assert "低保申请" in body and "党组织关系转接" in body
@@ -17,19 +18,19 @@ def test_browse_and_search_catalog(client, cast, django_assert_max_num_queries):
 
 
 def test_station_head_switches_an_item_off_for_her_station_only(client, cast):
-    client.login(username=cast.head_a.username, password=PASSWORD)
+    login(client, cast.head_a)
     client.post(reverse("catalog:item_toggle", args=["CV-DRAIN"]), {"enabled": "0"})
     assert StationItemSetting.objects.get(unit=cast.community_a, item__code="CV-DRAIN").enabled is False
     client.logout()
-    client.login(username=cast.desk_a.username, password=PASSWORD)
+    login(client, cast.desk_a)
     assert "CV-DRAIN" not in client.get(reverse("catalog:item_list") + "?q=下水道").content.decode()
     client.logout()
-    client.login(username=cast.desk_b.username, password=PASSWORD)
+    login(client, cast.desk_b)
     assert "CV-DRAIN" in client.get(reverse("catalog:item_list") + "?q=下水道").content.decode()
 
 
 def test_front_desk_cannot_switch_items(client, cast):
-    client.login(username=cast.desk_a.username, password=PASSWORD)
+    login(client, cast.desk_a)
     response = client.post(reverse("catalog:item_toggle", args=["CV-DRAIN"]), {"enabled": "0"})
     assert response.status_code == 403
     assert not StationItemSetting.objects.exists()

@@ -13,6 +13,7 @@ from quanke.core.models import AuditEvent
 from quanke.registry import idnumber
 from quanke.registry.models import Benefit, Household, Resident
 from tests.conftest import make_resident
+from tests.support import login
 
 A = AuditEvent.Action
 
@@ -61,7 +62,7 @@ def resident(cast, tag):
 
 @pytest.fixture
 def admin_client(client, cast):
-    client.force_login(cast.admin)
+    login(client, cast.admin)
     return client
 
 

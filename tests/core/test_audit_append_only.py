@@ -11,6 +11,7 @@ from quanke.core.audit import audit_record
 from quanke.core.models import AuditEvent, AuditTrailIsAppendOnly
 from quanke.registry import services
 from tests.conftest import make_resident, make_user
+from tests.support import login
 
 TABLE = AuditEvent._meta.db_table
 
@@ -83,7 +84,7 @@ def test_deleting_a_user_changes_none_of_their_audit_rows(client, cast):
 
     assert list(AuditEvent.objects.filter(actor_id=gone_pk).values()) == rows
     # The trail still names them, and can be searched by their username.
-    client.force_login(cast.admin)
+    login(client, cast.admin)
     html = client.get(reverse("core:audit_list") + "?actor=leaver").content.decode()
     table = html[html.index("<tbody>") : html.index("</tbody>")]
     assert "离职者" in table and "13900000000" in table
@@ -106,7 +107,7 @@ def test_a_row_with_no_user_can_name_who_acted(db):
 
 
 def test_the_admin_cannot_change_an_audit_row(client, cast, event):
-    client.force_login(cast.admin)
+    login(client, cast.admin)
     url = reverse("admin:core_auditevent_change", args=[event.pk])
     response = client.post(url, {"action": "delete", "object_type": "y", "object_repr": "改过"})
     assert response.status_code == 403

@@ -2,27 +2,28 @@ from django.urls import reverse
 
 from quanke.core.models import AuditEvent
 from quanke.registry import services
-from tests.conftest import PASSWORD, make_resident
+from tests.conftest import make_resident
+from tests.support import login
 
 
 def test_admin_browses_the_audit_trail(client, cast):
     r = make_resident(cast.community_a, "张三丰")
     services.resident_update(actor=cast.desk_a, resident=r, phone="13900000000")
-    client.login(username=cast.admin.username, password=PASSWORD)
+    login(client, cast.admin)
     body = client.get(reverse("core:audit_list") + "?action=update").content.decode()
     assert "desk_a" in body and "13900000000" in body
 
 
 def test_non_admins_are_refused_the_audit_trail(client, cast):
     for user in (cast.desk_a, cast.head_a, cast.county_viewer):
-        client.login(username=user.username, password=PASSWORD)
+        login(client, user)
         assert client.get(reverse("core:audit_list")).status_code == 403
         client.logout()
 
 
 def test_audit_events_cannot_be_changed_in_the_admin(client, cast):
     event = AuditEvent.objects.create(actor=cast.desk_a, action="update", object_type="x", object_id="1")
-    client.login(username=cast.admin.username, password=PASSWORD)
+    login(client, cast.admin)
     response = client.post(reverse("admin:core_auditevent_delete", args=[event.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
@@ -34,7 +35,7 @@ def test_audit_trail_names_models_and_changes_in_chinese(client, cast):
 
     r = make_resident(cast.community_a, "张三丰", phone="13800000000")
     services.resident_update(actor=cast.desk_a, resident=r, phone="13900000000")
-    client.force_login(cast.admin)
+    login(client, cast.admin)
     html = client.get(reverse("core:audit_list") + "?action=update").content.decode()
     table = html[html.index("<tbody>") : html.index("</tbody>")]
     assert "registry.resident" not in table and "{" not in table and "phone" not in table

@@ -50,7 +50,11 @@ def test_login_table_lists_every_demo_account(db):
 def test_deploy_check_is_clean_with_production_settings(tmp_path):
     # The browser tests' async switch must not leak into a production check.
     env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
+        },
         "DEBUG": "false",
         "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
         "ALLOWED_HOSTS": "quanke.example.gov.cn",

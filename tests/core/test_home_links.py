@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from quanke.core import demo
 from quanke.core.models import User
+from tests.support import login
 
 CAST = ["desk_a", "desk_b", "back_a", "head_a", "street_handler", "county_viewer", "admin"]
 
@@ -18,7 +19,7 @@ def _links(html: str) -> list[str]:
 
 
 def _crawl(client, user) -> dict[str, int]:
-    client.force_login(user)
+    login(client, user)
     response = client.get(reverse("core:home"))
     assert response.status_code == 200
     links = _links(response.content.decode())
@@ -41,7 +42,7 @@ def test_every_link_on_home_and_nav_opens_for_each_demo_user(client, db, usernam
 
 def test_a_street_user_sees_no_community_visit_panel(client, db):
     ctx = demo.seed_core(today=date(2026, 3, 2))
-    client.force_login(ctx.users["jiedao_gn"])
+    login(client, ctx.users["jiedao_gn"])
     html = client.get(reverse("core:home")).content.decode()
     assert "核桃园社区" not in html
     assert reverse("visits:booking_new") not in html

@@ -4,11 +4,13 @@ debug page; with DEBUG off Django renders the same template."""
 import pytest
 from django.urls import reverse
 
+from tests.support import login
+
 
 @pytest.mark.parametrize("debug", [True, False])
 def test_an_unknown_tracking_code_answers_with_the_chinese_404_page(client, cast, settings, debug):
     settings.DEBUG = debug
-    client.force_login(cast.desk_a)
+    login(client, cast.desk_a)
     response = client.get(reverse("matters:detail", args=["QK-20261301-9999"]))
     assert response.status_code == 404
     html = response.content.decode()

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from quanke.core import seams
 from tests.conftest import make_resident
+from tests.support import login
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,7 +54,7 @@ def test_no_hand_written_lists_of_app_names():
 def test_resident_page_offers_one_intake_button(client, cast, who):
     """Defect 11: the resident page showed 受理新事项 twice; the matters app contributes it once."""
     resident = make_resident(cast.community_a)
-    client.force_login(getattr(cast, who))
+    login(client, getattr(cast, who))
     html = client.get(reverse("registry:resident_detail", args=[resident.pk])).content.decode()
     title = html[html.index("<h1>") : html.index("</h1>")]
     assert title.count("受理新事项") == 1
@@ -65,7 +66,7 @@ def test_resident_page_offers_one_intake_button(client, cast, who):
 
 def test_resident_page_buttons_follow_permissions(client, cast):
     resident = make_resident(cast.community_a)
-    client.force_login(cast.street_handler)
+    login(client, cast.street_handler)
     html = client.get(reverse("registry:resident_detail", args=[resident.pk])).content.decode()
     title = html[html.index("<h1>") : html.index("</h1>")]
     assert re.findall(r"<a [^>]*>", title) == []  # a street handler reads, she does not take intake here

@@ -12,8 +12,8 @@ from quanke.matters.models import Matter, MatterQuerySet
 from quanke.matters.views import HEAD_OVERDUE_ROWS
 from quanke.reports import indicators as ind
 from quanke.reports import rollup
-from tests.conftest import PASSWORD
 from tests.matters.conftest import accept, at, received
+from tests.support import login
 
 
 def test_head_page_and_reports_agree_on_finished_and_overdue(client, cast):
@@ -44,7 +44,7 @@ def test_head_page_and_reports_agree_on_finished_and_overdue(client, cast):
     )
     assert (expected_overdue, expected_finished) == (HEAD_OVERDUE_ROWS + 5, 2)
 
-    assert client.login(username=cast.head_a.username, password=PASSWORD)
+    login(client, cast.head_a)
     head = client.get(reverse("matters:head"))
     reports = client.get(reverse("reports:dashboard"))
     assert head.status_code == reports.status_code == 200
@@ -64,7 +64,7 @@ def test_queues_use_the_same_overdue_definition(client, cast):
     m = services.matter_route(
         actor=cast.desk_a, matter=accept(cast.desk_a, "SA-HOMELESS-REFERRAL", at=at(2025, 1, 6))
     )
-    assert client.login(username=cast.back_a.username, password=PASSWORD)
+    login(client, cast.back_a)
     page = client.get(reverse("matters:queue") + "?q=overdue")
     assert page.context["counts"]["overdue"] == 1 and [r.pk for r in page.context["rows"]] == [m.pk]
     assert list(Matter.objects.overdue(today)) == [m]

@@ -33,14 +33,10 @@ from quanke.matters.models import Matter, Status
 from quanke.registry.models import Household, Program
 from quanke.visits import schedule
 from quanke.visits import services as visit_services
-from tests.conftest import PASSWORD, make_resident, make_user
+from tests.conftest import make_resident, make_user
+from tests.support import login
 
 ROOT = Path(__file__).resolve().parents[2] / "quanke"
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def bearer(user):

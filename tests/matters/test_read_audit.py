@@ -7,12 +7,13 @@ from django.urls import reverse
 from quanke.api.models import ApiToken
 from quanke.core.models import AuditEvent
 from quanke.matters import services
-from tests.conftest import PASSWORD, make_resident
+from tests.conftest import make_resident
 from tests.matters.conftest import accept
+from tests.support import login
 
 
 def _web(client, user, url):
-    assert client.login(username=user.username, password=PASSWORD)
+    login(client, user)
     return client.get(url)
 
 
@@ -69,7 +70,7 @@ def test_steps_write_no_read_row(client, cast):
             cast.desk_a, "SA-HOMELESS-REFERRAL", resident=make_resident(cast.community_a, "张三丰")
         ),
     )
-    assert client.login(username=cast.back_a.username, password=PASSWORD)
+    login(client, cast.back_a)
     assert client.post(reverse("matters:act", args=[m.tracking_code, "claim"])).status_code == 302
     _token, key = ApiToken.issue(user=cast.back_a, name="test")
     response = client.post(

@@ -12,6 +12,7 @@ from quanke.matters import services, steps
 from quanke.matters.models import Action, MatterEvent, Status
 from tests.matters.conftest import accept
 from tests.matters.test_transitions import drive
+from tests.support import login
 
 S = Status
 ROLES = ("desk_a", "back_a", "back_a2", "head_a", "street_handler", "desk_b", "county_viewer")
@@ -91,7 +92,7 @@ def _agree(client, cast, back_a2, m):
         if actor.pk not in tokens:
             tokens[actor.pk] = ApiToken.issue(user=actor, name="grid")[1]
         auth = {"HTTP_AUTHORIZATION": f"Bearer {tokens[actor.pk]}"}
-        client.force_login(actor)
+        login(client, actor)
         page = client.get(reverse("matters:detail", args=[m.tracking_code]))
         buttons = set()
         if page.status_code == 200:
@@ -111,7 +112,7 @@ def _agree(client, cast, back_a2, m):
 
 def test_unknown_and_intake_actions_are_404_on_web_and_api(client, cast, back_a2):
     m = drive(cast, back_a2, S.ACCEPTED)
-    client.force_login(cast.desk_a)
+    login(client, cast.desk_a)
     for action in ("accept", "nonsense"):
         assert client.post(reverse("matters:act", args=[m.tracking_code, action])).status_code == 404
     _token, key = ApiToken.issue(user=cast.desk_a, name="t")
@@ -127,7 +128,7 @@ def test_unknown_and_intake_actions_are_404_on_web_and_api(client, cast, back_a2
 
 def test_page_renders_each_offered_steps_fields(client, cast, back_a2):
     m = drive(cast, back_a2, S.IN_PROGRESS)
-    client.force_login(cast.head_a)
+    login(client, cast.head_a)
     body = client.get(reverse("matters:detail", args=[m.tracking_code])).content.decode()
     for step in steps.available(cast.head_a, m):
         assert f'data-step="{step.action}"' in body

@@ -10,7 +10,8 @@ from quanke.core.models import AuditEvent
 from quanke.registry import idnumber
 from quanke.registry.imports import COLUMNS, residents_import
 from quanke.registry.models import Household, Resident
-from tests.conftest import PASSWORD, make_resident
+from tests.conftest import make_resident
+from tests.support import login
 
 HEADER = [title for title, _f, _r in COLUMNS]
 ID1 = idnumber.build("330102", date(1941, 4, 5), 11)
@@ -145,7 +146,7 @@ def test_front_desk_and_other_community_imports_are_refused(cast):
 
 
 def test_import_page_shows_readable_error_report(client, cast):
-    client.login(username=cast.head_a.username, password=PASSWORD)
+    login(client, cast.head_a)
     upload = io.BytesIO(xlsx(GOOD + [row("A-3", "x", "王五", "110105194912310021")]))
     upload.name = "residents.xlsx"
     response = client.post(reverse("registry:resident_import"), {"unit": cast.community_a.pk, "file": upload})

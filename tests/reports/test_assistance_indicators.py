@@ -21,6 +21,7 @@ from quanke.reports import indicators as ind
 from quanke.reports.periods import period_for
 from tests.conftest import make_resident
 from tests.reports.conftest import benefit
+from tests.support import login
 
 TODAY = date(2026, 11, 23)
 MARCH = period_for("month", date(2026, 3, 1))
@@ -171,7 +172,7 @@ def test_county_summary_workbook_shows_the_street_own_row(cast, aid):
 def test_programme_table_on_the_dashboard_has_definitions_and_no_names(client, cast, aid):
     from django.urls import reverse
 
-    client.force_login(cast.county_viewer)
+    login(client, cast.county_viewer)
     html = client.get(reverse("reports:dashboard") + "?period=month&anchor=2026-03-01").content.decode()
     assert 'id="table-programs"' in html
     assert f'title="{ind.by_code()["aid_households"].definition}"' in html

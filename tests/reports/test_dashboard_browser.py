@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import login
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 ARGS = [
     "--no-sandbox",
@@ -20,7 +22,7 @@ ARGS = [
 def test_county_dashboard_draws_charts_on_phone_and_projector(live_server, migrated_data, cast, hand, client):
     from playwright.sync_api import sync_playwright
 
-    client.force_login(cast.county_viewer)
+    login(client, cast.county_viewer)
     session = client.cookies["sessionid"].value
     ARTIFACTS.mkdir(exist_ok=True)
     requests = []

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from quanke.core.models import AuditEvent
 from quanke.reports.models import ExportJob, MatterDailyStat
+from tests.support import login
 
 MARCH = "?period=month&anchor=2026-03-01"
 NAMES = ("desk_a", "desk_b", "back_a", "head_a", "王女士")
@@ -19,14 +20,14 @@ def url(unit=None, query=MARCH):
 
 
 def test_station_head_sees_her_station_with_workers(client, cast, hand):
-    client.force_login(cast.head_a)
+    login(client, cast.head_a)
     html = client.get(url()).content.decode()
     assert "甲社区" in html and "工作人员工作量" in html and "desk_a" in html
     assert "2026年03月" in html and "2026年02月" in html  # period and the one compared with
 
 
 def test_county_viewer_drills_down_and_never_sees_names(client, cast, hand):
-    client.force_login(cast.county_viewer)
+    login(client, cast.county_viewer)
     county = client.get(url()).content.decode()
     assert "一街道" in county and "二街道" in county
     assert reverse("reports:dashboard_unit", args=[cast.street_1.code]) in county
@@ -43,7 +44,7 @@ def test_county_viewer_drills_down_and_never_sees_names(client, cast, hand):
 
 
 def test_front_desk_has_no_dashboard(client, cast, hand):
-    client.force_login(cast.desk_a)
+    login(client, cast.desk_a)
     before = (AuditEvent.objects.count(), ExportJob.objects.count(), MatterDailyStat.objects.count())
     assert client.get(url()).status_code == 403
     assert client.get(url(cast.community_a)).status_code == 403
@@ -56,7 +57,7 @@ def test_front_desk_has_no_dashboard(client, cast, hand):
 
 
 def test_out_of_scope_units_are_not_found(client, cast, hand):
-    client.force_login(cast.street_handler)  # street 1
+    login(client, cast.street_handler)  # street 1
     assert client.get(url()).status_code == 200
     assert client.get(url(cast.community_b)).status_code == 200
     before = ExportJob.objects.count()
@@ -70,13 +71,13 @@ def test_out_of_scope_units_are_not_found(client, cast, hand):
         == 404
     )
     assert ExportJob.objects.count() == before
-    client.force_login(cast.head_a)
+    login(client, cast.head_a)
     assert client.get(url(cast.community_b)).status_code == 404
     assert client.get(url(cast.street_1)).status_code == 404
 
 
 def test_street_handler_sees_no_worker_names(client, cast, hand):
-    client.force_login(cast.street_handler)
+    login(client, cast.street_handler)
     html = client.get(url(cast.community_a)).content.decode()
     assert "desk_a" not in html and "工作人员工作量" not in html
 
@@ -94,7 +95,7 @@ def test_street_handler_sees_no_worker_names(client, cast, hand):
     ],
 )
 def test_every_period_kind_renders(client, cast, hand, query):
-    client.force_login(cast.admin)
+    login(client, cast.admin)
     response = client.get(url(cast.county, query))
     assert response.status_code == 200
 
@@ -106,11 +107,11 @@ def test_dashboard_query_count_is_bounded(client, cast, hand, django_assert_max_
 
     from quanke.core.models import OrgUnit
 
-    client.force_login(cast.admin)
+    login(client, cast.admin)
     # One grouped query per source table serves this and the previous period; live figures add a few more.
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(24):  # 24 since the session's second-factor device (django-otp)
         assert client.get(url(cast.county)).status_code == 200
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(29):
         assert client.get(url(cast.community_a)).status_code == 200
     with CaptureQueriesContext(connection) as before:
         client.get(url(cast.county))
@@ -126,14 +127,14 @@ def test_dashboard_query_count_is_bounded(client, cast, hand, django_assert_max_
 def test_definitions_page_lists_every_indicator(client, cast):
     from quanke.reports.indicators import INDICATORS
 
-    client.force_login(cast.county_viewer)
+    login(client, cast.county_viewer)
     html = client.get(reverse("reports:definitions")).content.decode()
     for i in INDICATORS:
         assert i.name in html and i.definition in html
 
 
 def test_tooltips_carry_definitions(client, cast, hand):
-    client.force_login(cast.county_viewer)
+    login(client, cast.county_viewer)
     html = client.get(url()).content.decode()
     assert 'title="受理时间（北京时间）在统计期内的办件数' in html
 
@@ -142,11 +143,11 @@ def test_matter_list_keyset_pagination(client, cast, hand, django_assert_max_num
     from quanke.reports import views
 
     monkeypatch.setattr(views, "MATTER_PAGE_SIZE", 4)
-    client.force_login(cast.head_a)
+    login(client, cast.head_a)
     base = reverse("reports:matter_list", args=[cast.community_a.code]) + MARCH
     seen, page_url = [], base
     while page_url:
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(7):  # 7 since the session's second-factor device (django-otp)
             response = client.get(page_url)
         rows = response.context["rows"]
         seen += [m.tracking_code for m in rows]
@@ -158,7 +159,7 @@ def test_matter_list_keyset_pagination(client, cast, hand, django_assert_max_num
 
 def test_matter_list_totals_and_figure_filters_match_the_report(client, cast, hand):
     """The list a user holds against the report: each acceptance-side figure, counted and listed."""
-    client.force_login(cast.head_a)
+    login(client, cast.head_a)
     base = reverse("reports:matter_list", args=[cast.community_a.code]) + MARCH
     response = client.get(base)
     assert response.context["totals"] == {
@@ -191,7 +192,7 @@ def test_figures_are_formatted_for_reading():
 
 def test_matter_list_counts_only_bounded_slices(client, cast, hand):
     """A county-wide list over a year is walked page by page without counting; a station's is counted."""
-    client.force_login(cast.admin)
+    login(client, cast.admin)
     year = "?period=year&anchor=2026-01-01"
     county = client.get(reverse("reports:matter_list", args=[cast.county.code]) + year)
     assert county.status_code == 200 and county.context["totals"] is None

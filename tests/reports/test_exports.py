@@ -11,6 +11,7 @@ from django.urls import reverse
 from quanke.core.models import AuditEvent
 from quanke.reports import services
 from quanke.reports.models import ExportJob
+from tests.support import login
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +21,7 @@ def _exports(settings, tmp_path):
 
 
 def request_and_run(client, actor, unit, kind):
-    client.force_login(actor)
+    login(client, actor)
     response = client.post(
         reverse("reports:export_create", args=[unit.code]),
         {"kind": kind, "period": "month", "anchor": "2026-03-01"},
@@ -108,14 +109,14 @@ def test_someone_else_cannot_see_or_download_a_job(client, cast, hand):
     job = request_and_run(client, cast.head_a, cast.community_a, "station_monthly")
     before = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count()
     for other in (cast.county_viewer, cast.desk_a, cast.admin):
-        client.force_login(other)
+        login(client, other)
         assert client.get(reverse("reports:export_job", args=[job.pk])).status_code == 404
         assert client.get(reverse("reports:export_download", args=[job.pk])).status_code == 404
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == before
 
 
 def test_wrong_kind_for_the_unit_is_refused(client, cast, hand):
-    client.force_login(cast.admin)
+    login(client, cast.admin)
     before = ExportJob.objects.count()
     response = client.post(
         reverse("reports:export_create", args=[cast.county.code]),
@@ -125,7 +126,7 @@ def test_wrong_kind_for_the_unit_is_refused(client, cast, hand):
 
 
 def test_job_page_polls_until_done(client, cast, hand):
-    client.force_login(cast.head_a)
+    login(client, cast.head_a)
     job = services.export_request(
         actor=cast.head_a, kind="station_monthly", unit=cast.community_a, period=hand.march
     )
@@ -146,7 +147,7 @@ def test_failed_job_records_the_error(cast, hand):
 
 
 def test_indicator_csv_has_bom_and_rows(client, cast, hand):
-    client.force_login(cast.county_viewer)
+    login(client, cast.county_viewer)
     response = client.get(
         reverse("reports:indicator_csv", args=[cast.county.code]) + "?period=month&anchor=2026-03-01"
     )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from quanke.reports import indicators as ind
 from quanke.reports import selectors
 from quanke.reports.periods import Period, period_for
+from tests.support import login
 
 MARCH_2ND = date(2026, 3, 2)
 
@@ -69,7 +70,7 @@ def test_a_falling_duration_is_good_news_and_a_falling_count_is_not():
 
 
 def test_dashboard_names_the_comparison_and_colours_changes_by_good_news(client, cast, hand):
-    client.force_login(cast.head_a)
+    login(client, cast.head_a)
     html = client.get(reverse("reports:dashboard") + "?period=month&anchor=2026-03-01").content.decode()
     card = re.search(r'<div class="kpi-name">受理办件</div>.*?</div>\s*</div>', html, re.S).group(0)
     assert "上月 2" in card and 'class="delta good"' in card  # 9 against February's 2: good news
@@ -80,7 +81,7 @@ SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
 
 
 def test_definitions_page_and_sheet_name_no_database_fields(client, cast, hand):
-    client.force_login(cast.head_a)
+    login(client, cast.head_a)
     html = client.get(reverse("reports:definitions")).content.decode()
     body = re.sub(r"<[^>]+>", " ", html[html.index("<main>") :])
     assert SNAKE.findall(body) == []

@@ -19,6 +19,7 @@ from quanke.reports.models import ExportJob
 from quanke.visits.models import Visit
 from tests.conftest import make_resident, make_user
 from tests.reports.conftest import at
+from tests.support import login
 
 MARCH = "?period=month&anchor=2026-03-01"
 VISITS_MARCH = "?start=2026-03-01&end=2026-03-31"
@@ -122,7 +123,7 @@ ENTRIES = {
 def test_worker_names_only_for_the_head_and_the_administrator(client, cast, users, entry, who, community):
     user = users[who]
     unit = cast.community_a if community == "a" else cast.community_c
-    client.force_login(user)
+    login(client, user)
     response = ENTRIES[entry](client, user, unit)
     if response.status_code in (403, 404):
         # Out of her scope or not her page: nothing shown at all.
@@ -140,7 +141,7 @@ def test_worker_names_only_for_the_head_and_the_administrator(client, cast, user
 
 @pytest.mark.parametrize("who", ["county_viewer", "street_handler", "county_handler"])
 def test_visit_statistics_add_up_per_community_without_names(client, cast, users, who):
-    client.force_login(users[who])
+    login(client, users[who])
     body = client.get(reverse("visits:stats") + VISITS_MARCH).content.decode()
     assert "按社工" not in body
     assert "按社区" in body and "甲社区" in body
@@ -149,6 +150,6 @@ def test_visit_statistics_add_up_per_community_without_names(client, cast, users
 
 
 def test_visit_statistics_name_workers_for_the_head(client, cast, users):
-    client.force_login(cast.head_a)
+    login(client, cast.head_a)
     body = client.get(reverse("visits:stats") + VISITS_MARCH).content.decode()
     assert "按社工" in body and "desk_a" in body and WORKER_C not in body

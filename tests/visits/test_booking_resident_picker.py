@@ -192,7 +192,7 @@ def test_enter_in_a_field_books_rather_than_searches(cast, client):
     """Browsers submit with the form's first submit button on Enter: it must be the booking one, not 查找."""
     import re
 
-    client.force_login(cast.desk_a)
+    login(client, cast.desk_a)
     html = client.get(reverse("visits:booking_new") + f"?unit={cast.community_a.pk}").content.decode()
     form = re.search(
         r'<form method="post" class="card stack" id="booking-form"[^>]*>(.*?)</form>', html, re.S

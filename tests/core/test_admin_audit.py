@@ -237,6 +237,10 @@ NOT_PERSONAL = {
     "intake.intakesynonym": "the intake dictionary",
     "visits.stationhours": "a station's opening hours",
     "visits.supplyitem": "the supply catalog",
+    "axes.accessattempt": "django-axes' login counters; each attempt also has its own audit row",
+    "axes.accesslog": "django-axes' login counters; each attempt also has its own audit row",
+    "axes.accessfailurelog": "django-axes' login counters; each attempt also has its own audit row",
+    "otp_totp.totpdevice": "a staff member's second-factor device: a secret, no resident data",
 }
 
 

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanke.core import permissions
-from quanke.core.audit import audit_record
+from quanke.core.audit import audit_read, audit_record
 from quanke.core.models import AuditEvent, UnitLevel
 from quanke.registry import idnumber, services
 from quanke.registry.models import (
@@ -457,6 +457,12 @@ def plan(*, actor, unit, rows: list[dict], lock: bool = False) -> tuple[list[dic
     households = set(Household.objects.filter(unit=unit).values_list("number", flat=True))
     entries, errors = [], []
     for row in rows:
+        hidden = [c for c in row["tags"] if c not in visible]
+        if hidden:  # checked when read; checked again in case her permissions changed before the confirmation
+            errors.append(
+                RowError(row["row"], TITLES["tags"], _("您无权设置标签“%(v)s”。") % {"v": hidden[0]})
+            )
+            continue
         resident = existing.get(row["id_number"])
         entry = {
             "row": row["row"],
@@ -564,7 +570,15 @@ def residents_preview(*, actor, unit, filename: str, fileobj) -> ImportResult:
         truncated=result.truncated,
         summary=summarise(entries) if ok else {},
     )
+    _audit_preview(actor, result.batch)
     return result
+
+
+def _audit_preview(actor, batch: ImportBatch) -> None:
+    """The preview shows registered residents' current values (old → new): one read row naming them."""
+    shown = [e["resident"] for e in batch.plan if e["resident"]]
+    if shown:
+        audit_read(actor=actor, obj=batch, via="registry.import_preview", residents=shown)
 
 
 def batch_for(*, actor, token: str) -> ImportBatch | None:
@@ -605,6 +619,7 @@ def residents_commit(*, actor, batch: ImportBatch) -> ImportResult:
         if fingerprint(entries) != batch.fingerprint:
             batch.plan, batch.fingerprint, batch.summary = entries, fingerprint(entries), summarise(entries)
             batch.save(update_fields=["plan", "fingerprint", "summary"])
+            _audit_preview(actor, batch)
             result.stale = True
             return result
         _apply(

@@ -181,9 +181,9 @@ class Benefit(BaseModel):
     resident = models.ForeignKey(
         Resident, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="benefits"
     )
-    # Copied from the resident when the benefit is granted (residents never change community; a household move
-    # within it is carried over by the import): statistics count recipients and households per community from
-    # this table alone, without joining a million residents.
+    # Copied from the resident when the benefit is granted (a running benefit follows her when she moves, to
+    # another household by the import or to another community by services.resident_move): statistics count
+    # recipients and households per community from this table alone, without joining a million residents.
     unit = models.ForeignKey(OrgUnit, verbose_name=_("发放社区"), on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey(
         Household, verbose_name=_("家庭户"), on_delete=models.CASCADE, related_name="benefits"

@@ -190,3 +190,90 @@ def test_the_template_and_csv_use_the_same_normalisation(cast):
         actor=cast.head_a, unit=cast.community_a, filename="r.csv", content=io.BytesIO(content).getvalue()
     )
     assert result.ok and result.unchanged == 1 and Resident.objects.count() == 1
+
+
+# --- The data migration -----------------------------------------------------------------------------------------
+
+BEFORE = [("registry", "0004_benefit_unit_household_required")]
+
+
+def _old_resident(apps, number, unit_code="330102999001"):
+    org_unit = apps.get_model("core", "OrgUnit")
+    unit, _created = org_unit.objects.get_or_create(
+        code=unit_code, defaults={"name": "迁移测试区", "level": "county", "path": "/m"}
+    )
+    household = apps.get_model("registry", "Household").objects.create(
+        unit=unit, number=number[-4:], address="x"
+    )
+    return apps.get_model("registry", "Resident").objects.create(
+        household=household,
+        unit=unit,
+        name="甲",
+        name_pinyin="jia",
+        name_initials="j",
+        id_number=number,
+        birth_date=date(1949, 12, 31),
+        sex="F",
+    )
+
+
+def _migrate(targets):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets or executor.loader.graph.leaf_nodes())
+    return executor.loader.project_state(targets).apps if targets else None
+
+
+def _full_width(value: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) for c in value)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_migration_normalises_stored_numbers():
+    other = idnumber.build("330102", date(1950, 3, 1), 11)
+    try:
+        apps = _migrate(BEFORE)
+        lower = _old_resident(apps, ASCII.lower())
+        full = _old_resident(apps, _full_width(other))
+        _migrate(None)
+        assert Resident.objects.get(pk=lower.pk).id_number == ASCII
+        assert Resident.objects.get(pk=full.pk).id_number == other
+    finally:
+        _migrate(None)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_migration_stops_on_the_same_person_twice_and_changes_nothing():
+    try:
+        apps = _migrate(BEFORE)
+        ascii_row = _old_resident(apps, ASCII)
+        twin = _old_resident(apps, FULL_WIDTH)
+        with pytest.raises(RuntimeError) as exc:
+            _migrate(None)
+        assert f"resident {twin.pk} is the same ID number as resident {ascii_row.pk}" in str(exc.value)
+        resident = apps.get_model("registry", "Resident")
+        assert set(resident.objects.values_list("id_number", flat=True)) == {ASCII, FULL_WIDTH}
+        resident.objects.filter(pk=twin.pk).delete()
+    finally:
+        _migrate(None)
+
+
+def test_volunteer_registration_links_the_resident_under_a_full_width_number(client, cast):
+    from quanke.network.models import ServiceKind, Volunteer
+
+    existing = make_resident(cast.community_a, "王芳")
+    login(client, cast.desk_a)
+    response = client.post(
+        reverse("network:volunteer_create"),
+        {
+            "unit": cast.community_a.pk,
+            "resident_id_number": " " + _full_width(existing.id_number[:9]) + " " + existing.id_number[9:],
+            "skills": [ServiceKind.values[0]],
+            "registered_on": "2026-01-05",
+        },
+    )
+    assert response.status_code == 302
+    assert Volunteer.objects.get().resident == existing

@@ -119,7 +119,10 @@ def test_preview_lists_new_changed_and_unchanged_and_writes_nothing(cast, import
     assert plan[4]["new_household"] and result.batch.summary["new"] == 1
     # Nothing written yet.
     assert Resident.objects.count() == 3 and Resident.objects.get(id_number=ID1).phone == ""
-    assert AuditEvent.objects.count() == audits
+    # One read row for showing the registered residents' current values, nothing else.
+    read = AuditEvent.objects.order_by("-id").first()
+    assert AuditEvent.objects.count() == audits + 1 and read.action == "read"
+    assert sorted(read.changes["residents"]) == sorted(imported[i].pk for i in (ID1, ID2))
     done = residents_commit(actor=cast.head_a, batch=result.batch)
     assert done.ok and (done.created, done.updated, done.unchanged) == (1, 1, 1)
     zsf = Resident.objects.get(id_number=ID1)

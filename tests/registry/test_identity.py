@@ -20,6 +20,8 @@ from tests.support import login
 ASCII = "11010519491231002X"
 FULL_WIDTH = "".join(chr(ord(c) + 0xFEE0) for c in ASCII)  # １１０１０５…Ｘ
 VARIANTS = {
+    # Full-width digits with an ASCII check character: the old `\d` pattern and int() accepted this as valid.
+    "full_width_digits": FULL_WIDTH[:17] + "X",
     "full_width": FULL_WIDTH,
     "spaces": "110105 19491231 002X",
     "ideographic_space_lower_x": "\u3000110105\u300019491231002x ",

@@ -268,3 +268,13 @@ def test_100000_bad_rows_answer_fast_with_a_paged_report_and_a_download(client, 
     lines = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert lines[0] == ["行", "列", "问题"] and len(lines) == 1 + 1001
     assert download["Content-Disposition"].startswith("attachment")
+
+
+def test_the_import_form_still_checks_csrf(cast):
+    from django.test import Client
+
+    client = login(Client(enforce_csrf_checks=True), cast.head_a)
+    upload = io.BytesIO(xlsx(GOOD))
+    upload.name = "r.xlsx"
+    response = client.post(reverse("registry:resident_import"), {"unit": cast.community_a.pk, "file": upload})
+    assert response.status_code == 403 and not ImportBatch.objects.exists()

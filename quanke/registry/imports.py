@@ -734,9 +734,10 @@ def _apply(*, actor, unit, rows, entries, result, filename) -> None:
         if entry["action"] == "changed":
             result.updated += 1
     Resident.objects.bulk_create(new_residents, batch_size=500)
-    ids = dict(
-        Resident.objects.filter(id_number__in=[r.id_number for r in new_residents]).values_list("id_number", "pk")
-    )
+    numbers, ids = [r.id_number for r in new_residents], {}
+    for start in range(0, len(numbers), 500):
+        chunk = Resident.objects.filter(id_number__in=numbers[start : start + 500])
+        ids.update(chunk.values_list("id_number", "pk"))
     through = Resident.tags.through
     links = [
         through(resident_id=ids[r.id_number], tag_id=tags[code].pk)

@@ -453,7 +453,8 @@ def plan(*, actor, unit, rows: list[dict], lock: bool = False) -> tuple[list[dic
         through = Resident.tags.through.objects.filter(resident__in=[r.pk for r in existing.values()])
         for resident_id, code in through.values_list("resident_id", "tag__code"):
             tag_codes.setdefault(resident_id, set()).add(code)
-    visible = {t.code for t in Tag.objects.all() if permissions.can_view_sensitive_tag(actor, t)}
+    names = {t.code: t.name for t in Tag.objects.all() if permissions.can_view_sensitive_tag(actor, t)}
+    visible = set(names)
     households = set(Household.objects.filter(unit=unit).values_list("number", flat=True))
     entries, errors = [], []
     for row in rows:
@@ -520,8 +521,8 @@ def plan(*, actor, unit, rows: list[dict], lock: bool = False) -> tuple[list[dic
             changes.append(
                 [
                     TITLES["tags"],
-                    "、".join(sorted(old_tags & visible)) or "—",
-                    "、".join(sorted(new_tags & visible)) or "—",
+                    "、".join(sorted(names[c] for c in old_tags & visible)) or "—",
+                    "、".join(sorted(names[c] for c in new_tags & visible)) or "—",
                 ]
             )
         entry["action"] = "move" if "from_unit" in entry else ("changed" if changes else "unchanged")

@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -606,6 +606,20 @@ def residents_commit(*, actor, batch: ImportBatch) -> ImportResult:
     if batch.status != ImportBatch.Status.PREVIEW:
         result.errors.append(RowError(0, "", _("此导入已处理或有错误，不能再次确认。")))
         return result
+    try:
+        return _commit(actor=actor, unit=unit, batch=batch, result=result)
+    except IntegrityError:
+        # Someone registered one of the new residents or households between the plan and the insert: the whole
+        # import was rolled back; a new preview will show them as registered.
+        return ImportResult(
+            batch=batch,
+            errors=[
+                RowError(0, "", _("导入过程中有人登记了文件中的居民或家庭户，未导入任何数据。请重新上传。"))
+            ],
+        )
+
+
+def _commit(*, actor, unit, batch, result) -> ImportResult:
     with transaction.atomic():
         # One confirmation at a time per batch: a double click waits, then sees it committed.
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)

@@ -278,3 +278,18 @@ def test_the_import_form_still_checks_csrf(cast):
     upload.name = "r.xlsx"
     response = client.post(reverse("registry:resident_import"), {"unit": cast.community_a.pk, "file": upload})
     assert response.status_code == 403 and not ImportBatch.objects.exists()
+
+
+def test_a_resident_registered_between_plan_and_insert_rolls_the_whole_import_back(cast, monkeypatch):
+    from tests.conftest import make_resident
+
+    batch = preview(cast, xlsx(GOOD)).batch
+    stored_plan = batch.plan
+    # The race: the re-plan under lock saw ID1 as new, then another request registered her before the insert.
+    monkeypatch.setattr(imports, "plan", lambda **kw: (stored_plan, []))
+    racer = make_resident(cast.community_b, "张三丰")
+    Resident.objects.filter(pk=racer.pk).update(id_number=ID1)
+    result = residents_commit(actor=cast.head_a, batch=batch)
+    assert not result.ok and "请重新上传" in result.errors[0].message
+    assert Resident.objects.count() == 1 and not AuditEvent.objects.filter(action="import").exists()
+    assert ImportBatch.objects.get(pk=batch.pk).status == "preview"

@@ -232,6 +232,12 @@ NEAR_DUE_WORKING_DAYS = env_int("NEAR_DUE_WORKING_DAYS", 2)
 EXPORTS_ROOT = Path(env_str("EXPORTS_ROOT", str(VAR_DIR / "exports")))
 # Embedded default: exports run in a thread after commit. Off in tests and when a task queue runs them.
 EXPORTS_IN_THREAD = env_bool("EXPORTS_IN_THREAD", True)
+# Resident import (quanke.registry.imports): checked while the upload is read, so a huge file stops early; a
+# preview not confirmed within IMPORT_PREVIEW_SECONDS is dropped.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_ERRORS = env_int("IMPORT_MAX_ERRORS", 1_000)
+IMPORT_PREVIEW_SECONDS = env_int("IMPORT_PREVIEW_SECONDS", 3600)
 # Notifications (quanke.core.notify): channels in use and the backend for each. SMS needs a provider's gateway.
 NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", "console")
 NOTIFY_BACKENDS = {

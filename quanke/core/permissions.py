@@ -33,6 +33,19 @@ def can_import_residents(actor) -> bool:
     return _active(actor) and actor.has_role(*IMPORT_ROLES)
 
 
+def can_move_resident(actor, resident, to_unit) -> bool:
+    """Moving a resident registered in another community into `to_unit` (迁入): a registry manager (those who may
+    import) of the destination community. The source community need not be in her scope (the resident presents
+    herself at the new community); the move keeps the record and its history and is audited."""
+    return (
+        can_import_residents(actor)
+        and to_unit is not None
+        and to_unit.level == UnitLevel.COMMUNITY
+        and unit_in_scope(actor, to_unit)
+        and resident.unit_id != to_unit.pk
+    )
+
+
 def can_view_statistics(actor) -> bool:
     return _active(actor) and actor.has_role(*STATISTICS_ROLES)
 

@@ -41,7 +41,7 @@ class VolunteerForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("登记单位"), queryset=None)
     resident_id_number = forms.CharField(
         label=_("居民身份证号"),
-        max_length=18,
+        max_length=40,  # room for spaces and full-width input; normalised to 18 before the lookup
         required=False,
         help_text=_("志愿者是本辖区居民时填写，自动关联"),
     )
@@ -140,7 +140,7 @@ class DisburseForm(forms.Form):
         label=_("接收方类型"),
         choices=[(k, label) for k, label in RecipientKind.choices if k != RecipientKind.CASE],
     )
-    recipient_id_number = forms.CharField(label=_("接收居民身份证号"), max_length=18, required=False)
+    recipient_id_number = forms.CharField(label=_("接收居民身份证号"), max_length=40, required=False)
     recipient_activity = forms.ModelChoiceField(label=_("接收活动"), queryset=None, required=False)
     recipient_organisation = forms.ModelChoiceField(label=_("接收组织"), queryset=None, required=False)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)

@@ -17,6 +17,7 @@ from quanke.core.forms import errors_to_form
 from quanke.core.models import UnitLevel
 from quanke.network import forms, selectors, services
 from quanke.network.models import ActivityPhoto, RecipientKind
+from quanke.registry import idnumber
 from quanke.registry import selectors as registry_selectors
 
 
@@ -101,7 +102,7 @@ def volunteer_create(request):
         if d["resident_id_number"]:
             resident = (
                 registry_selectors.residents_for(actor=actor)
-                .filter(id_number=d["resident_id_number"].upper())
+                .filter(id_number=idnumber.normalize(d["resident_id_number"]))
                 .first()
             )
             if resident is None:
@@ -319,7 +320,7 @@ def ledger_disburse(request):
         if d["recipient_kind"] == RecipientKind.RESIDENT:
             resident = (
                 registry_selectors.residents_for(actor=actor)
-                .filter(id_number=d["recipient_id_number"].upper())
+                .filter(id_number=idnumber.normalize(d["recipient_id_number"]))
                 .first()
             )
             if resident is None:

@@ -3,11 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from quanke.core.models import OrgUnit
 from quanke.registry import idnumber
+from quanke.registry.imports import max_bytes
 from quanke.registry.models import HukouKind, HukouType, Resident
 from quanke.registry.services import RESIDENT_FIELDS
 
 
 class ResidentForm(forms.ModelForm):
+    # Longer than the stored 18 so that spaces and full-width input reach clean_id_number to be normalised.
+    id_number = forms.CharField(label=_("身份证号"), max_length=40)
     tags = forms.MultipleChoiceField(label=_("人群标签"), required=False, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
@@ -33,6 +36,16 @@ class ResidentForm(forms.ModelForm):
             return idnumber.parse(self.cleaned_data["id_number"]).value
         except forms.ValidationError as exc:
             raise forms.ValidationError(exc.messages) from None
+
+    def validate_unique(self):
+        # ID numbers are checked by the services on the normalised value, where a resident of another community
+        # can be offered as a move instead of a bare "already exists".
+        exclude = self._get_validation_exclusions()
+        exclude.add("id_number")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
 
     def clean(self):
         data = super().clean()
@@ -79,6 +92,8 @@ class ImportForm(forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件。"))
-        if f.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("文件不能超过 20 MB。"))
+        if f.size > max_bytes():
+            raise forms.ValidationError(
+                _("文件不能超过 %(n)s MB。") % {"n": f"{max_bytes() / 1024 / 1024:g}"}
+            )
         return f

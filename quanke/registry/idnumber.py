@@ -2,6 +2,7 @@
 (odd = male), check character by ISO 7064 MOD 11-2 ('X' stands for 10)."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,7 +11,10 @@ from django.utils.translation import gettext as _
 
 WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
 CHECK_CHARS = "10X98765432"
-PATTERN = re.compile(r"^\d{17}[\dX]$")
+# ASCII only: `\d` would also match full-width and other Unicode digits, letting "１１０…" in as a second person.
+PATTERN = re.compile(r"^[0-9]{17}[0-9X]$", re.ASCII)
+# The same rule as SQL for the database constraint (see Resident.Meta).
+DB_PATTERN = r"^[0-9]{17}[0-9X]$"
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,15 @@ def check_char(first17: str) -> str:
 
 
 def normalize(raw: str) -> str:
-    return (raw or "").strip().upper().replace(" ", "")
+    """The one canonical form every entry point stores and looks up: NFKC (full-width digits and letters become
+    ASCII), no whitespace or invisible format characters anywhere, upper case (a lowercase x is the check X)."""
+    value = unicodedata.normalize("NFKC", str(raw or ""))
+    value = "".join(c for c in value if not c.isspace() and unicodedata.category(c) != "Cf")
+    return value.upper()
+
+
+def is_normalized(value: str) -> bool:
+    return bool(PATTERN.match(value or ""))
 
 
 def parse(raw: str, *, today: date | None = None) -> IdNumber:

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -150,6 +151,12 @@ class Resident(BaseModel):
             models.CheckConstraint(
                 condition=models.Q(monthly_income__gte=0), name="resident_income_not_negative"
             ),
+            # Only the normalised number (idnumber.normalize: ASCII digits, upper-case X) may be stored, so that
+            # the unique index really means one person (a full-width copy cannot slip in beside the ASCII one).
+            models.CheckConstraint(
+                condition=models.Q(id_number__regex=r"^[0-9]{17}[0-9X]$"),
+                name="resident_id_number_normalised",
+            ),
         ]
 
     def __str__(self):
@@ -174,9 +181,9 @@ class Benefit(BaseModel):
     resident = models.ForeignKey(
         Resident, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="benefits"
     )
-    # Copied from the resident when the benefit is granted (residents never change community; a household move
-    # within it is carried over by the import): statistics count recipients and households per community from
-    # this table alone, without joining a million residents.
+    # Copied from the resident when the benefit is granted (a running benefit follows her when she moves, to
+    # another household by the import or to another community by services.resident_move): statistics count
+    # recipients and households per community from this table alone, without joining a million residents.
     unit = models.ForeignKey(OrgUnit, verbose_name=_("发放社区"), on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey(
         Household, verbose_name=_("家庭户"), on_delete=models.CASCADE, related_name="benefits"
@@ -240,3 +247,72 @@ class ResidentDocument(BaseModel):
 
     def is_valid_on(self, day: date) -> bool:
         return self.valid_until is None or self.valid_until >= day
+
+
+class ResidentMove(models.Model):
+    """A resident moving to another community (or household): the same record moves, and this row keeps where
+    she came from, so that a move never becomes a second resident."""
+
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="moves"
+    )
+    from_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("迁出社区"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("迁入社区"), on_delete=models.PROTECT, related_name="+"
+    )
+    from_household = models.CharField(_("原户编号"), max_length=30)
+    to_household = models.CharField(_("新户编号"), max_length=30)
+    moved_at = models.DateTimeField(_("迁移时间"), auto_now_add=True)
+    # Snapshot as well as the link, so that deleting a user does not erase who moved her.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("经办人账号"), max_length=150)
+    via = models.CharField(_("途径"), max_length=20)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("居民迁移记录")
+        verbose_name_plural = _("居民迁移记录")
+        ordering = ["resident", "-moved_at", "-id"]
+
+    def __str__(self):
+        return f"{self.resident} {self.from_unit} → {self.to_unit}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded import file, parsed and held until its uploader confirms the preview (or it expires)."""
+
+    class Status(models.TextChoices):
+        INVALID = "invalid", _("有错误")
+        PREVIEW = "preview", _("待确认")
+        COMMITTED = "committed", _("已导入")
+
+    token = models.CharField(max_length=43, unique=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Parsed rows (only what the file said), the plan shown to the user and its fingerprint, and the errors.
+    rows = models.JSONField(default=list)
+    plan = models.JSONField(default=list)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    errors = models.JSONField(default=list)
+    truncated = models.BooleanField(default=False)
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"

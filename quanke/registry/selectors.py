@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from quanke.core import permissions
 from quanke.core.audit import audit_record, audited_get
 from quanke.core.models import AuditEvent
+from quanke.registry import idnumber
 from quanke.registry.models import Benefit, Household, Resident, Tag
 
 # Four to eighteen characters of an ID number: digits, the last one may be the check character X.
-ID_FRAGMENT = re.compile(r"^(?=[0-9Xx]{4,18}$)[0-9]+[Xx]?$")
+ID_FRAGMENT = re.compile(r"^(?=[0-9X]{4,18}$)[0-9]+X?$", re.ASCII)
 LATIN = re.compile(r"^[A-Za-z]+$")
 
 
@@ -63,11 +64,13 @@ def resident_search(*, actor, query: str = "", tag: Tag | None = None):
         qs = qs.filter(tags=tag)
     if not query:
         return qs
-    if len(query) == 18 and ID_FRAGMENT.match(query):
-        return qs.filter(id_number=query.upper())
-    if ID_FRAGMENT.match(query):
+    # Full-width digits, spaces or a lowercase x find the stored (normalised) number too.
+    ident = idnumber.normalize(query)
+    if len(ident) == 18 and ID_FRAGMENT.match(ident):
+        return qs.filter(id_number=ident)
+    if ID_FRAGMENT.match(ident):
         return qs.filter(
-            Q(id_number__endswith=query.upper()) | Q(phone__contains=query) | Q(id_number__startswith=query)
+            Q(id_number__endswith=ident) | Q(phone__contains=ident) | Q(id_number__startswith=ident)
         )
     if LATIN.match(query):
         q = query.lower()

@@ -4,13 +4,15 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanke.core import permissions
 from quanke.core.audit import audit_record, diff, snapshot
 from quanke.core.models import AuditEvent, UnitLevel
 from quanke.registry import idnumber
-from quanke.registry.models import Benefit, Household, Resident, Tag
+from quanke.registry.models import Benefit, Household, Resident, ResidentMove, Tag
 from quanke.registry.names import pinyin_keys
 
 RESIDENT_FIELDS = [
@@ -60,6 +62,58 @@ def household_create(*, actor, unit, number: str, address: str, **fields) -> Hou
             changes=snapshot(household, ["number", "address", "hukou_kind", "hukou_type"]),
         )
     return household
+
+
+def find_by_id_number(raw: str) -> Resident | None:
+    """The resident holding this ID number in any community (normalised first), for registration checks only:
+    callers must not show her record beyond what their permission allows."""
+    value = idnumber.normalize(raw)
+    return (
+        Resident.objects.select_related("unit", "household").filter(id_number=value).first()
+        if value
+        else None
+    )
+
+
+def resident_move(
+    *, actor, resident: Resident, household: Household, via: str, note: str = ""
+) -> ResidentMove:
+    """Move the same record to a household of another community (迁入), keeping its history; running benefits
+    follow her so that statistics count her where she lives now."""
+    permissions.require(permissions.can_move_resident(actor, resident, household.unit))
+    with transaction.atomic():
+        resident = (
+            Resident.objects.select_for_update().select_related("unit", "household").get(pk=resident.pk)
+        )
+        if resident.unit_id == household.unit_id:
+            raise ValidationError(_("该居民已在本社区登记。"))
+        from_unit, from_household = resident.unit, resident.household
+        resident.household, resident.unit = household, household.unit
+        resident.save()
+        resident.benefits.filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())).update(
+            household=household, unit=household.unit
+        )
+        move = ResidentMove.objects.create(
+            resident=resident,
+            from_unit=from_unit,
+            to_unit=household.unit,
+            from_household=from_household.number,
+            to_household=household.number,
+            actor=actor,
+            actor_name=actor.username,
+            via=via,
+            note=note[:200],
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=resident,
+            changes={
+                "unit": [from_unit.name, household.unit.name],
+                "household": [from_household.number, household.number],
+            },
+        )
+    return move
 
 
 def resident_create(*, actor, household: Household, tags: list[Tag] | None = None, **fields) -> Resident:

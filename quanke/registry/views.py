@@ -3,17 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from quanke.core import permissions, seams
 from quanke.core.forms import errors_to_form
 from quanke.core.models import UnitLevel
-from quanke.registry import imports, selectors, services
+from quanke.registry import idnumber, imports, selectors, services
 from quanke.registry.forms import HouseholdChoiceForm, ImportForm, ResidentForm
-from quanke.registry.models import Household
+from quanke.registry.models import Household, ImportBatch
 
 PAGE_SIZE = 30
 
@@ -69,6 +71,7 @@ def resident_detail(request, pk):
             "tags": tags,
             "can_edit": permissions.can_edit_residents(request.user),
             "household_members": resident.household.members.all(),
+            "moves": resident.moves.select_related("from_unit", "to_unit"),
             # Buttons and cards the apps above registered (quanke.core.seams), those this user may use.
             "page": seams.resident_page(request.user, resident),
         },
@@ -82,39 +85,88 @@ def resident_create(request):
     tag_choices = selectors.tags_for(actor=request.user)
     hform = HouseholdChoiceForm(request.POST or None, units=units, prefix="h")
     form = ResidentForm(request.POST or None, tag_choices=tag_choices)
+    move_offer = None
     if request.method == "POST" and hform.is_valid() and form.is_valid():
         h = hform.cleaned_data
-        try:
-            with transaction.atomic():
-                household = Household.objects.filter(
-                    unit=h["unit"], number=h["household_number"].strip()
-                ).first()
-                if household is None:
-                    if not h["address"]:
-                        raise ValidationError({"address": _("新建家庭户时须填写住址。")})
-                    household = services.household_create(
-                        actor=request.user,
-                        unit=h["unit"],
-                        number=h["household_number"],
-                        address=h["address"],
-                        building=h["building"],
-                        hukou_kind=h["hukou_kind"],
-                        hukou_type=h["hukou_type"],
-                    )
-                resident = services.resident_create(
-                    actor=request.user,
-                    household=household,
-                    tags=form.selected_tags(),
-                    **form.service_fields(),
+        # The same person registered in another community is moved (same record, with history), never doubled.
+        existing = services.find_by_id_number(form.cleaned_data["id_number"])
+        if existing is not None and existing.unit_id != h["unit"].pk:
+            if not permissions.can_move_resident(request.user, existing, h["unit"]):
+                form.add_error(
+                    "id_number",
+                    _(
+                        "该身份证号已在其他社区登记，不能重复登记。如居民已搬到本社区，请由站长或后台人员办理迁入。"
+                    ),
                 )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                target = hform if field in hform.fields else form
-                target.add_error(field if field in target.fields else None, errors)
+            elif request.POST.get("move_in") != existing.id_number:
+                move_offer = {
+                    "id_number": existing.id_number,
+                    "name": idnumber.mask_name(existing.name),
+                    "from_unit": existing.unit.name,
+                }
+                form.add_error(
+                    "id_number",
+                    _(
+                        "该身份证号已在%(u)s登记（%(n)s），同一个人不能重复登记。如已搬到本社区，请勾选“迁入”后再保存。"
+                    )
+                    % {"u": existing.unit.name, "n": move_offer["name"]},
+                )
+            else:
+                try:
+                    with transaction.atomic():
+                        household = _household_for(request.user, h)
+                        services.resident_move(
+                            actor=request.user, resident=existing, household=household, via="web"
+                        )
+                except ValidationError as exc:
+                    errors_to_form(hform, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("已将 %(name)s 从%(u)s迁入（同一条记录，原有信息保留，请核对并修改）。")
+                        % {"name": existing.name, "u": existing.unit.name},
+                    )
+                    return redirect("registry:resident_detail", pk=existing.pk)
         else:
-            messages.success(request, _("已登记居民 %(name)s。") % {"name": resident.name})
-            return redirect("registry:resident_detail", pk=resident.pk)
-    return render(request, "registry/resident_form.html", {"form": form, "hform": hform, "creating": True})
+            try:
+                with transaction.atomic():
+                    household = _household_for(request.user, h)
+                    resident = services.resident_create(
+                        actor=request.user,
+                        household=household,
+                        tags=form.selected_tags(),
+                        **form.service_fields(),
+                    )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    target = hform if field in hform.fields else form
+                    target.add_error(field if field in target.fields else None, errors)
+            else:
+                messages.success(request, _("已登记居民 %(name)s。") % {"name": resident.name})
+                return redirect("registry:resident_detail", pk=resident.pk)
+    return render(
+        request,
+        "registry/resident_form.html",
+        {"form": form, "hform": hform, "creating": True, "move_offer": move_offer},
+    )
+
+
+def _household_for(actor, h) -> Household:
+    """The household numbered in the chosen community, created (with its address) if new."""
+    household = Household.objects.filter(unit=h["unit"], number=h["household_number"].strip()).first()
+    if household is None:
+        if not h["address"]:
+            raise ValidationError({"address": _("新建家庭户时须填写住址。")})
+        household = services.household_create(
+            actor=actor,
+            unit=h["unit"],
+            number=h["household_number"],
+            address=h["address"],
+            building=h["building"],
+            hukou_kind=h["hukou_kind"],
+            hukou_type=h["hukou_type"],
+        )
+    return household
 
 
 @login_required
@@ -140,43 +192,141 @@ def resident_edit(request, pk):
     )
 
 
-@login_required
+class _ImportSizeLimit(FileUploadHandler):
+    """Stops reading an upload past the import size limit, before it is written anywhere in full."""
+
+    def __init__(self, request, limit: int):
+        super().__init__(request)
+        self.limit, self.too_large = limit, False
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.too_large = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@csrf_exempt
 def resident_import(request):
+    # The size limit must be installed before anything reads the body, so CSRF is checked just after.
+    limiter = _ImportSizeLimit(request, imports.max_bytes())
+    request.upload_handlers.insert(0, limiter)
+    return _resident_import(request, limiter)
+
+
+@csrf_protect
+@login_required
+def _resident_import(request, limiter):
     permissions.require(permissions.can_import_residents(request.user))
     form = ImportForm(request.POST or None, request.FILES or None, units=_community_units(request.user))
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = imports.residents_import(
-                actor=request.user,
-                unit=form.cleaned_data["unit"],
-                filename=upload.name,
-                content=upload.read(),
+    if request.method == "POST":
+        if limiter.too_large:
+            form.is_valid()
+            form.errors["file"] = form.error_class(
+                [_("文件不能超过 %(n)s MB。") % {"n": f"{imports.max_bytes() / 1024 / 1024:g}"}]
             )
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
-        else:
-            if result.ok:
-                messages.success(
-                    request,
-                    _("导入完成：新增 %(c)d 人，更新 %(u)d 人，未变化 %(n)d 人，新建家庭户 %(h)d 户。")
-                    % {
-                        "c": result.created,
-                        "u": result.updated,
-                        "n": result.unchanged,
-                        "h": result.households_created,
-                    },
+        elif form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = imports.residents_preview(
+                    actor=request.user, unit=form.cleaned_data["unit"], filename=upload.name, fileobj=upload
                 )
+            except ValidationError as exc:
+                form.add_error("file", exc.messages)
             else:
-                messages.error(
-                    request,
-                    _("文件中有 %(n)d 处错误，未导入任何数据。请修改后重新导入。")
-                    % {"n": len(result.errors)},
-                )
+                return redirect("registry:import_batch", token=result.batch.token)
     return render(
-        request, "registry/resident_import.html", {"form": form, "result": result, "columns": imports.COLUMNS}
+        request,
+        "registry/resident_import.html",
+        {"form": form, "columns": imports.COLUMNS, "rules": imports.import_rules(), "clear": imports.CLEAR},
     )
+
+
+IMPORT_PAGE_SIZE = 50
+
+
+def _page(request, items: list):
+    raw = request.GET.get("page", "1")
+    total_pages = max(1, -(-len(items) // IMPORT_PAGE_SIZE))
+    page_no = min(int(raw), total_pages) if raw.isdigit() and int(raw) > 0 else 1
+    return items[(page_no - 1) * IMPORT_PAGE_SIZE : page_no * IMPORT_PAGE_SIZE], page_no, total_pages
+
+
+@login_required
+def import_batch(request, token):
+    """The preview (or the error report) of an upload, 50 lines a page."""
+    permissions.require(permissions.can_import_residents(request.user))
+    batch = imports.batch_for(actor=request.user, token=token)
+    if batch is None:
+        raise Http404(_("没有这个导入，或已过期，请重新上传。"))
+    show = request.GET.get("show", "")
+    if batch.status == ImportBatch.Status.INVALID:
+        items = batch.errors
+    else:
+        items = [e for e in batch.plan if not show or e["action"] == show]
+    rows, page_no, total_pages = _page(request, items)
+    return render(
+        request,
+        "registry/import_batch.html",
+        {
+            "batch": batch,
+            "rows": rows,
+            "show": show,
+            "page_no": page_no,
+            "total_pages": total_pages,
+            "error_count": len(batch.errors),
+            "rules": imports.import_rules(),
+        },
+    )
+
+
+@login_required
+def import_confirm(request, token):
+    permissions.require(permissions.can_import_residents(request.user))
+    if request.method != "POST":
+        return redirect("registry:import_batch", token=token)
+    batch = imports.batch_for(actor=request.user, token=token)
+    if batch is None:
+        raise Http404(_("没有这个导入，或已过期，请重新上传。"))
+    if request.POST.get("fingerprint") != batch.fingerprint:
+        messages.error(request, _("预览已更新，请核对后再确认。"))
+        return redirect("registry:import_batch", token=token)
+    result = imports.residents_commit(actor=request.user, batch=batch)
+    if result.stale:
+        messages.error(
+            request, _("预览之后数据已被修改，未导入任何数据。请核对下面更新后的预览，再确认导入。")
+        )
+        return redirect("registry:import_batch", token=token)
+    if not result.ok:
+        messages.error(request, "；".join(e.message for e in result.errors[:5]))
+        return redirect("registry:import_batch", token=token)
+    messages.success(
+        request,
+        _("导入完成：新增 %(c)d 人，更新 %(u)d 人，迁入 %(m)d 人，未变化 %(n)d 人，新建家庭户 %(h)d 户。")
+        % {
+            "c": result.created,
+            "u": result.updated,
+            "m": result.moved,
+            "n": result.unchanged,
+            "h": result.households_created,
+        },
+    )
+    return redirect("registry:resident_import")
+
+
+@login_required
+def import_errors(request, token):
+    """The whole error report as a CSV file (opens in Excel)."""
+    permissions.require(permissions.can_import_residents(request.user))
+    batch = imports.batch_for(actor=request.user, token=token)
+    if batch is None:
+        raise Http404(_("没有这个导入，或已过期，请重新上传。"))
+    response = HttpResponse(imports.errors_csv(batch), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''import_errors.csv"
+    return response
 
 
 @login_required

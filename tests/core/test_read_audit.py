@@ -283,6 +283,11 @@ EXCLUDED = {
     "reports:export_download": "a statistics workbook: figures only",
     "GET /api/catalog/items/{code}": "a catalog item: no personal data",
     "GET /api/reports/units/{code}": "statistics of a unit: no personal data",
+    # The import preview: one read row when the plan (registered residents' current values) is computed,
+    # tests/registry/test_import_preview.py; only the uploader's own batch, by an unguessable token.
+    "registry:import_batch": "an import preview: its read row is written when the plan is computed",
+    "registry:import_errors": "an import's error report: row numbers and messages about the uploaded file",
+    "registry:import_confirm": POST_ONLY,
     # Writes.
     "assistance:finding_decide": POST_ONLY,
     "assistance:review_record": POST_ONLY,

@@ -8,8 +8,8 @@ from openpyxl import Workbook
 
 from quanke.core.models import AuditEvent
 from quanke.registry import idnumber
-from quanke.registry.imports import COLUMNS, residents_import
-from quanke.registry.models import Household, Resident
+from quanke.registry.imports import COLUMNS, residents_commit, residents_import, residents_preview
+from quanke.registry.models import Household, Resident, ResidentMove
 from tests.conftest import make_resident
 from tests.support import login
 
@@ -109,13 +109,29 @@ def test_duplicate_id_within_file_is_reported(cast):
     assert "第2行" in result.errors[0].message
 
 
-def test_resident_of_another_community_is_not_moved_silently(cast):
-    other = make_resident(cast.community_b, "张三丰")
+def test_resident_of_another_community_is_previewed_as_a_move_and_moved_only_on_confirmation(cast):
+    other = make_resident(cast.community_b, "张三丰", phone="13700001111")
     rows = [row("A-1", "x", "张三丰", other.id_number)]
-    result = residents_import(actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", content=xlsx(rows))
-    assert not result.ok and "其他社区" in result.errors[0].message
+    preview = residents_preview(
+        actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", fileobj=io.BytesIO(xlsx(rows))
+    )
+    [entry] = preview.batch.plan
+    assert preview.ok and entry["action"] == "move" and entry["from_unit"] == cast.community_b.name
     other.refresh_from_db()
-    assert other.unit == cast.community_b
+    assert other.unit == cast.community_b and not ResidentMove.objects.exists()
+    result = residents_commit(actor=cast.head_a, batch=preview.batch)
+    assert result.ok and result.moved == 1 and result.created == 0
+    assert Resident.objects.filter(id_number=other.id_number).count() == 1
+    other.refresh_from_db()
+    assert other.unit == cast.community_a and other.phone == "13700001111"  # the same record, data kept
+    move = ResidentMove.objects.get(resident=other)
+    assert (move.from_unit, move.to_unit, move.actor_name, move.via) == (
+        cast.community_b,
+        cast.community_a,
+        cast.head_a.username,
+        "import",
+    )
+    assert AuditEvent.objects.filter(object_id=str(other.pk), changes__unit__isnull=False).exists()
 
 
 def test_gbk_csv_from_excel_is_read(cast):
@@ -149,9 +165,12 @@ def test_import_page_shows_readable_error_report(client, cast):
     login(client, cast.head_a)
     upload = io.BytesIO(xlsx(GOOD + [row("A-3", "x", "王五", "110105194912310021")]))
     upload.name = "residents.xlsx"
-    response = client.post(reverse("registry:resident_import"), {"unit": cast.community_a.pk, "file": upload})
+    response = client.post(
+        reverse("registry:resident_import"), {"unit": cast.community_a.pk, "file": upload}, follow=True
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "未导入任何数据" in body and "校验位错误" in body
+    assert "确认导入" not in body
     assert Resident.objects.count() == 0
 
 

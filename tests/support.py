@@ -33,6 +33,9 @@ def pass_second_factor(client, user):
     # A code is accepted once; a second login within the same 30 seconds clears the device's replay guard.
     TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
     device.refresh_from_db()
-    response = client.post(reverse("core:otp_verify"), {"token": totp_token(device)})
+    # The form's GET sets the CSRF cookie, so this also works on a client that enforces CSRF checks.
+    client.get(reverse("core:otp_verify"))
+    csrf = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    response = client.post(reverse("core:otp_verify"), {"token": totp_token(device), "csrfmiddlewaretoken": csrf})
     assert response.status_code == 302, response.content.decode()[:500]
     return client

@@ -282,6 +282,9 @@ EXCLUDED = {
     "reports:export_job": "an export job's state: no personal data",
     "reports:export_download": "a statistics workbook: figures only",
     "GET /api/catalog/items/{code}": "a catalog item: no personal data",
+    "GET /api/residents/tags": "the tags the caller may use: no personal data",
+    "core:otp_setup": "the signed-in worker's own second-factor enrolment: no resident data",
+    "core:otp_verify": "the signed-in worker's own second-factor code: no resident data",
     "GET /api/reports/units/{code}": "statistics of a unit: no personal data",
     # The import preview: one read row when the plan (registered residents' current values) is computed,
     # tests/registry/test_import_preview.py; only the uploader's own batch, by an unguessable token.

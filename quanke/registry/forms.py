@@ -9,6 +9,8 @@ from quanke.registry.services import RESIDENT_FIELDS
 
 class ResidentForm(forms.ModelForm):
     tags = forms.MultipleChoiceField(label=_("人群标签"), required=False, widget=forms.CheckboxSelectMultiple)
+    # The version the form was read at (quanke.core.concurrency): a save from an older one is refused.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     class Meta:
         model = Resident
@@ -26,6 +28,7 @@ class ResidentForm(forms.ModelForm):
             choices=[("", "—")] + [(i, _("%(n)d级") % {"n": i}) for i in range(1, 5)]
         )
         if self.instance.pk:
+            self.initial["version"] = self.instance.version
             self.initial["tags"] = [t.code for t in self.instance.tags.all() if t.code in self.tag_objects]
 
     def clean_id_number(self):

@@ -5,6 +5,7 @@ from datetime import date
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core.concurrency import Versioned
 from quanke.core.models import BaseModel, OrgUnit
 
 
@@ -104,7 +105,7 @@ class Tag(models.Model):
         return self.name
 
 
-class Resident(BaseModel):
+class Resident(Versioned, BaseModel):
     household = models.ForeignKey(
         Household, verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="members"
     )

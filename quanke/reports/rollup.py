@@ -295,4 +295,5 @@ def schedule_refresh(matter) -> None:
             if isinstance(func, _PendingRefresh) and func.unit_id == unit_id and not func.ran:
                 func.days |= days
                 return
-    transaction.on_commit(_PendingRefresh(unit_id, days))
+    # robust: the matter is committed whatever happens to its statistics (logged; the nightly rebuild repairs).
+    transaction.on_commit(_PendingRefresh(unit_id, days), robust=True)

@@ -279,6 +279,7 @@ class _PendingRefresh:
 
     def __init__(self, unit_id: int, days: set[date]):
         self.unit_id, self.days, self.ran = unit_id, set(days), False
+        self.__qualname__ = type(self).__qualname__  # on_commit(robust=True) names a failing callback by it
 
     def __call__(self):
         self.ran = True

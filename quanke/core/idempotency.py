@@ -158,6 +158,21 @@ def form_token(request) -> str:
     return posted[:MAX_KEY_LENGTH] or new_token()
 
 
+def refusal(exc: Exception) -> str:
+    """What a form page says when its token was already used for other values, or is still being processed."""
+    from django.utils.translation import gettext as _
+
+    if isinstance(exc, KeyReused):
+        return _("这张表单已经提交过，未重复保存。如需再提交一份，请核对后重新提交。")
+    return _("这张表单正在提交，请稍候刷新页面查看结果。")
+
+
+def replayed_text() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("这张表单已经提交过，未重复保存；以下是第一次提交的结果。")
+
+
 def purge_expired(now=None) -> int:
     deleted, _per_model = IdempotencyKey.objects.filter(expires_at__lte=now or timezone.now()).delete()
     return deleted

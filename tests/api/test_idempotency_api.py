@@ -2,10 +2,12 @@
 same body gets the first answer back for 24 h; another body is refused; and a failure before the answer rolls
 the write back instead of reporting a committed write as an error."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
@@ -122,3 +124,36 @@ def test_the_served_document_has_the_header(client, cast):
     login(client, cast.desk_a)
     response = client.get("/api/openapi.json")
     assert response.status_code == 200 and '"Idempotency-Key"' in response.content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migrated_data")
+def test_concurrent_requests_with_one_key_write_once(cast):
+    """Four copies of one request at the same moment: one does the work; the others wait for it on the key and
+    get its answer (or are told it is still in progress) — never a second matter."""
+    auth = bearer(cast.desk_a)
+    barrier = threading.Barrier(4)
+    answers: list[tuple[int, str, dict]] = []
+
+    def send():
+        try:
+            barrier.wait()
+            response = create(Client(), auth, key="k-concurrent")
+            answers.append((response.status_code, response.get("Idempotent-Replayed", ""), response.json()))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert Matter.objects.count() == 1 and len(answers) == 4
+    fresh = [a for a in answers if a[0] == 201 and not a[1]]
+    assert len(fresh) == 1
+    for status, replayed, body in (a for a in answers if a is not fresh[0]):
+        assert (status, replayed, body) == (201, "true", fresh[0][2]) or (
+            status == 409 and body["code"] == "idempotency.in_progress"
+        )

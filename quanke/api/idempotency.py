@@ -17,8 +17,10 @@ Also the 409 for a stale edit (quanke.core.concurrency.StaleVersion), for operat
 import json
 from functools import wraps
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 
 from quanke.api.models import ApiToken
@@ -119,8 +121,13 @@ def install(api) -> None:
                 return response
 
             try:
+                fingerprint = _fingerprint(request)
+            except (RawPostDataException, RequestDataTooBig):
+                # A body too large to hold is refused by the operation itself (413/400), once.
+                return _in_one_transaction(run, request, *args, **kwargs)
+            try:
                 outcome = idempotency.run_once(
-                    scope="api", owner=owner, key=key, fingerprint=_fingerprint(request), work=work
+                    scope="api", owner=owner, key=key, fingerprint=fingerprint, work=work
                 )
             except idempotency.KeyReused:
                 return error(

@@ -60,11 +60,11 @@ class StaleVersion(Exception):
     """A save from a form read at an older version. `changes`: the fields where the record now differs from
     what this save wanted."""
 
-    def __init__(self, current: models.Model, yours: dict):
+    def __init__(self, current: models.Model, yours: dict, *, field: str = "version"):
         self.current = current
         self.code = f"{current._meta.app_label}.stale_version"
         self.message = _("保存前，该记录已被他人修改（当前版本 %(v)d）。请核对以下内容后重新保存。") % {
-            "v": current.version
+            "v": getattr(current, field)
         }
         self.changes = []
         for name, wanted in yours.items():
@@ -80,10 +80,14 @@ class StaleVersion(Exception):
         return {c.field: {"current": c.theirs, "yours": c.yours} for c in self.changes}
 
 
-def lock_current(instance: Versioned, expected_version: int | None, yours: dict | None = None) -> Versioned:
+def lock_current(
+    instance: models.Model, expected_version: int | None, yours: dict | None = None, *, field: str = "version"
+) -> models.Model:
     """Re-read `instance` under a row lock (call inside a transaction); refuse if it moved past the version the
-    editor read. `expected_version` None: the caller did not read a version (a script), no check."""
+    editor read. `expected_version` None: the caller did not read a version (a script), no check. `field`: the
+    counter's name where `version` already means something else (a case plan's 第N版 is `version`; its edits
+    are counted in `revision`)."""
     current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise StaleVersion(current, yours or {})
+    if expected_version is not None and getattr(current, field) != expected_version:
+        raise StaleVersion(current, yours or {}, field=field)
     return current

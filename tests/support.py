@@ -36,6 +36,8 @@ def pass_second_factor(client, user):
     # The form's GET sets the CSRF cookie, so this also works on a client that enforces CSRF checks.
     client.get(reverse("core:otp_verify"))
     csrf = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
-    response = client.post(reverse("core:otp_verify"), {"token": totp_token(device), "csrfmiddlewaretoken": csrf})
+    response = client.post(
+        reverse("core:otp_verify"), {"token": totp_token(device), "csrfmiddlewaretoken": csrf}
+    )
     assert response.status_code == 302, response.content.decode()[:500]
     return client

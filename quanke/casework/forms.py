@@ -88,6 +88,8 @@ class AssessmentForm(forms.Form):
 
 class PlanForm(forms.Form):
     goals = forms.CharField(label=_("服务目标"), widget=forms.Textarea(attrs={"rows": 3}))
+    # The draft and revision the form was read at (services.plan_mark): a stale save is refused.
+    revision = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, *args, workers=None, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,6 +131,7 @@ class PlanForm(forms.Form):
 
     def load(self, plan):
         self.initial["goals"] = plan.goals
+        self.initial["revision"] = f"{plan.pk}.{plan.revision}"
         for i, a in enumerate(list(plan.actions.all())[:ACTION_ROWS]):
             self.initial.update(
                 {

@@ -316,6 +316,8 @@ class Plan(BaseModel):
 
     case = models.ForeignKey(Case, verbose_name=_("个案"), on_delete=models.CASCADE, related_name="plans")
     version = models.PositiveSmallIntegerField(_("版本"))
+    # Edits of this version's draft (quanke.core.concurrency): a save from a stale form is refused.
+    revision = models.PositiveIntegerField(_("修订号"), default=1, editable=False)
     goals = models.TextField(_("服务目标"))
     status = models.CharField(_("状态"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     created_by = models.ForeignKey(

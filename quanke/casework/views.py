@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from quanke.casework import forms, selectors, services
 from quanke.casework.models import CaseStatus
 from quanke.core import permissions
+from quanke.core.concurrency import StaleVersion
 from quanke.core.forms import errors_to_form
 from quanke.core.models import User
 from quanke.network import selectors as network_selectors
@@ -103,7 +104,9 @@ def case_detail(request, pk):
     if can_work:
         orgs = network_selectors.organisations_for(actor=actor).filter(active=True).order_by("name")
         workers = _case_workers(case)
-        plan_form = forms.PlanForm(workers=case.workers.all(), organisations=orgs)
+        plan_form = forms.PlanForm(
+            workers=case.workers.all(), organisations=orgs, initial={"revision": services.plan_mark(None)}
+        )
         if detail["plan"] is not None and detail["plan"].editable:
             plan_form.load(detail["plan"])
         match_form = forms.MatchForm(request.GET if "need" in request.GET else None)
@@ -200,9 +203,26 @@ def _plan(request, case):
     form = forms.PlanForm(request.POST, workers=case.workers.all(), organisations=orgs)
     if not form.is_valid():
         return _form_errors(request, form)
-    plan = services.plan_save(
-        actor=request.user, case=case, goals=form.cleaned_data["goals"], actions=form.actions()
-    )
+    try:
+        plan = services.plan_save(
+            actor=request.user,
+            case=case,
+            goals=form.cleaned_data["goals"],
+            actions=form.actions(),
+            expected=form.cleaned_data["revision"] or None,
+        )
+    except StaleVersion as exc:
+        # Nothing saved: say what the other worker saved, so this one redoes her change over it knowingly.
+        messages.error(request, exc.message)
+        for c in exc.changes:
+            messages.error(
+                request,
+                _("%(f)s：他人保存的为“%(t)s”，您填写的为“%(y)s”。")
+                % {"f": c.label, "t": c.theirs, "y": c.yours},
+            )
+        theirs = "；".join(a.description for a in exc.current.actions.all())
+        messages.error(request, _("当前计划的行动：%(a)s") % {"a": theirs or "—"})
+        return
     if request.POST.get("submit"):
         services.plan_submit(actor=request.user, plan=plan)
         messages.success(request, _("服务计划已提交站长审批。"))

@@ -300,3 +300,32 @@ class Notification(BaseModel):
     @property
     def channel_label(self) -> str:
         return str(self.CHANNEL_LABELS.get(self.channel, self.channel))
+
+
+class IdempotencyKey(models.Model):
+    """A submission that must happen once: a form's one-time token or an API client's Idempotency-Key.
+
+    Written in the same transaction as the work it guards (quanke.core.idempotency), so a committed write always
+    has its key, and a retry of a request whose answer was lost finds the first result instead of doubling it.
+    """
+
+    scope = models.CharField(max_length=60)  # "api" or the form's name, e.g. "matters.desk"
+    owner = models.CharField(max_length=80)  # "user:<id>" or "token:<hash prefix>": keys are per sender
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of what was submitted
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)
+    location = models.CharField(max_length=300, blank=True)  # where a form's replay redirects
+
+    class Meta:
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "owner", "key"], name="idempotency_key_once_per_owner")
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.owner} {self.key}"

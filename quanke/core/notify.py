@@ -125,7 +125,8 @@ def notify(
         )
     ids = [r.pk for r in rows]
     if ids:
-        transaction.on_commit(lambda: dispatch(ids))
+        # robust: a send that fails after the commit is logged and retried by send_notifications, never a 500.
+        transaction.on_commit(lambda: dispatch(ids), robust=True)
     return rows
 
 

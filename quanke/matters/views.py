@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanke.catalog import selectors as catalog_selectors
-from quanke.core import hooks, permissions, workdays
+from quanke.core import hooks, idempotency, permissions, workdays
 from quanke.core.models import Specialty
 from quanke.core.printing import pdf_response
 from quanke.intake.selectors import suggest_items
@@ -60,9 +61,12 @@ def desk(request):
     permissions.require(permissions.can_take_intake(request.user))
     form = DeskForm(request.POST or None, initial={"resident": request.GET.get("resident") or None})
     resident = item = None
+    submission_token = idempotency.form_token(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def accept():
+            nonlocal resident, item
             resident = None if data["anonymous"] else _resident(request.user, data["resident"])
             item = _item_for_desk(request.user, data["item"])
             route_unit = None
@@ -84,17 +88,32 @@ def desk(request):
                 request_text=data["request_text"],
                 received_material_ids=[int(v) for v in request.POST.getlist("received") if v.isdigit()],
             )
+            return matter, reverse("matters:detail", kwargs={"code": matter.tracking_code})
+
+        try:
+            # The form's one-time token: a double click or a retry after a lost answer opens the first matter.
+            outcome = idempotency.submit_once(request, scope="matters.desk", work=accept)
         except TransitionRefused as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
             form.add_error(None, _error_text(exc))
+        except idempotency.KeyReused as exc:
+            form.add_error(None, _("这张受理单已经提交过，未重复受理。如需再受理一件，请核对后重新提交。"))
+            submission_token = idempotency.new_token()  # a deliberate second submission, after the warning
+            form.first_submission = exc.record.location
+        except idempotency.InProgress:
+            form.add_error(None, _("这张受理单正在提交，请稍候刷新页面查看结果。"))
         else:
-            messages.success(
-                request,
-                _("已受理，受理编号 %(code)s（%(status)s）。")
-                % {"code": matter.tracking_code, "status": matter.get_status_display()},
-            )
-            return redirect("matters:detail", code=matter.tracking_code)
+            if outcome.replayed:
+                messages.info(request, _("这张受理单已经提交过，未重复受理；以下是第一次提交的办件。"))
+            else:
+                matter = outcome.value
+                messages.success(
+                    request,
+                    _("已受理，受理编号 %(code)s（%(status)s）。")
+                    % {"code": matter.tracking_code, "status": matter.get_status_display()},
+                )
+            return redirect(outcome.record.location)
     elif request.method == "GET" and request.GET.get("resident", "").isdigit():
         resident = _resident(request.user, int(request.GET["resident"]))
     if request.method == "POST" and resident is None and form.data.get("resident", "").isdigit():
@@ -112,6 +131,8 @@ def desk(request):
             "kinds": Kind.choices,
             "then_choices": THEN_CHOICES,
             "desk_counts": selectors.desk_counts(actor=request.user),
+            "submission_token": submission_token,
+            "submission_field": idempotency.FORM_FIELD,
         },
     )
 

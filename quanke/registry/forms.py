@@ -12,6 +12,8 @@ class ResidentForm(forms.ModelForm):
     # Longer than the stored 18 so that spaces and full-width input reach clean_id_number to be normalised.
     id_number = forms.CharField(label=_("身份证号"), max_length=40)
     tags = forms.MultipleChoiceField(label=_("人群标签"), required=False, widget=forms.CheckboxSelectMultiple)
+    # The version the form was read at (quanke.core.concurrency): a save from an older one is refused.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     class Meta:
         model = Resident
@@ -29,6 +31,7 @@ class ResidentForm(forms.ModelForm):
             choices=[("", "—")] + [(i, _("%(n)d级") % {"n": i}) for i in range(1, 5)]
         )
         if self.instance.pk:
+            self.initial["version"] = self.instance.version
             self.initial["tags"] = [t.code for t in self.instance.tags.all() if t.code in self.tag_objects]
 
     def clean_id_number(self):

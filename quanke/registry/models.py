@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core.concurrency import Versioned
 from quanke.core.models import BaseModel, OrgUnit
 
 
@@ -105,7 +106,7 @@ class Tag(models.Model):
         return self.name
 
 
-class Resident(BaseModel):
+class Resident(Versioned, BaseModel):
     household = models.ForeignKey(
         Household, verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="members"
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from quanke.core import permissions
 from quanke.core.audit import audit_record, diff, snapshot
+from quanke.core.concurrency import lock_current
 from quanke.core.models import AuditEvent, UnitLevel
 from quanke.registry import idnumber
 from quanke.registry.models import Benefit, Household, Resident, ResidentMove, Tag
@@ -142,32 +143,46 @@ def resident_create(*, actor, household: Household, tags: list[Tag] | None = Non
     return resident
 
 
-def resident_update(*, actor, resident: Resident, tags: list[Tag] | None = None, **fields) -> Resident:
-    """Update fields; tags the actor cannot see are kept as they are."""
+def resident_update(
+    *,
+    actor,
+    resident: Resident,
+    tags: list[Tag] | None = None,
+    expected_version: int | None = None,
+    **fields,
+) -> Resident:
+    """Update fields; tags the actor cannot see are kept as they are.
+
+    `expected_version`: the version the editor's form was read at; a save from an older one is refused
+    (quanke.core.concurrency.StaleVersion: nothing written, no audit row) instead of reverting the other save.
+    """
     permissions.require(
         permissions.can_edit_residents(actor) and permissions.unit_in_scope(actor, resident.unit)
     )
-    before = {
-        **snapshot(resident, RESIDENT_FIELDS),
-        "tags": sorted(resident.tags.values_list("code", flat=True)),
-    }
-    for name, value in fields.items():
+    for name in fields:
         if name not in RESIDENT_FIELDS:
             raise ValueError(f"unknown field {name}")
-        setattr(resident, name, value)
-    if "id_number" in fields:
-        try:
-            _apply_identity(resident)
-        except ValidationError as exc:
-            raise ValidationError({"id_number": exc.messages}) from None
-        if Resident.objects.filter(id_number=resident.id_number).exclude(pk=resident.pk).exists():
-            raise ValidationError({"id_number": _("该身份证号已登记，请勿重复登记。")})
-    else:
-        resident.name_pinyin, resident.name_initials = pinyin_keys(resident.name)
-    if isinstance(resident.monthly_income, (int, float, str)):
-        resident.monthly_income = Decimal(str(resident.monthly_income))
-    _check_disability(resident.disability_kind, resident.disability_grade)
     with transaction.atomic():
+        # Decide on the row as it is now, under a lock: a concurrent save waits, then finds the version moved.
+        resident = lock_current(resident, expected_version, yours=fields)
+        before = {
+            **snapshot(resident, RESIDENT_FIELDS),
+            "tags": sorted(resident.tags.values_list("code", flat=True)),
+        }
+        for name, value in fields.items():
+            setattr(resident, name, value)
+        if "id_number" in fields:
+            try:
+                _apply_identity(resident)
+            except ValidationError as exc:
+                raise ValidationError({"id_number": exc.messages}) from None
+            if Resident.objects.filter(id_number=resident.id_number).exclude(pk=resident.pk).exists():
+                raise ValidationError({"id_number": _("该身份证号已登记，请勿重复登记。")})
+        else:
+            resident.name_pinyin, resident.name_initials = pinyin_keys(resident.name)
+        if isinstance(resident.monthly_income, (int, float, str)):
+            resident.monthly_income = Decimal(str(resident.monthly_income))
+        _check_disability(resident.disability_kind, resident.disability_grade)
         resident.save()
         if tags is not None:
             hidden = [t for t in resident.tags.all() if not permissions.can_view_sensitive_tag(actor, t)]

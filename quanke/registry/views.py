@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from quanke.core import permissions, seams
+from quanke.core.concurrency import StaleVersion
 from quanke.core.forms import errors_to_form
 from quanke.core.models import UnitLevel
 from quanke.registry import idnumber, imports, selectors, services
@@ -175,20 +176,34 @@ def resident_edit(request, pk):
     resident = selectors.resident_get_for(actor=request.user, pk=pk, via="registry.resident_edit")
     tag_choices = selectors.tags_for(actor=request.user)
     form = ResidentForm(request.POST or None, instance=resident, tag_choices=tag_choices)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         # The ModelForm has already written cleaned values onto the instance; reload so the service diffs properly.
         fresh = selectors.resident_get_for(actor=request.user, pk=pk)
         try:
             services.resident_update(
-                actor=request.user, resident=fresh, tags=form.selected_tags(), **form.service_fields()
+                actor=request.user,
+                resident=fresh,
+                tags=form.selected_tags(),
+                expected_version=form.cleaned_data.get("version"),
+                **form.service_fields(),
             )
+        except StaleVersion as exc:
+            # Nothing was saved: show what the other save changed and let this worker redo hers knowingly
+            # (the form now carries the current version, so saving again applies her values over theirs).
+            form.add_error(None, exc.message)
+            conflict = exc.changes
+            form.data = form.data.copy()
+            form.data["version"] = exc.current.version
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("registry:resident_detail", pk=pk)
     return render(
-        request, "registry/resident_form.html", {"form": form, "resident": resident, "creating": False}
+        request,
+        "registry/resident_form.html",
+        {"form": form, "resident": resident, "creating": False, "conflict": conflict},
     )
 
 

@@ -279,6 +279,7 @@ class _PendingRefresh:
 
     def __init__(self, unit_id: int, days: set[date]):
         self.unit_id, self.days, self.ran = unit_id, set(days), False
+        self.__qualname__ = type(self).__qualname__  # on_commit(robust=True) names a failing callback by it
 
     def __call__(self):
         self.ran = True
@@ -295,4 +296,5 @@ def schedule_refresh(matter) -> None:
             if isinstance(func, _PendingRefresh) and func.unit_id == unit_id and not func.ran:
                 func.days |= days
                 return
-    transaction.on_commit(_PendingRefresh(unit_id, days))
+    # robust: the matter is committed whatever happens to its statistics (logged; the nightly rebuild repairs).
+    transaction.on_commit(_PendingRefresh(unit_id, days), robust=True)

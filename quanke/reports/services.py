@@ -54,7 +54,7 @@ def export_request(*, actor, kind: str, unit, period: Period) -> ExportJob:
             changes={"kind": kind, "unit": unit.code, **job.params},
         )
         if settings.EXPORTS_IN_THREAD:
-            transaction.on_commit(lambda: _start_thread(job.pk))
+            transaction.on_commit(lambda: _start_thread(job.pk), robust=True)  # the job is queued anyway
     return job
 
 

@@ -29,13 +29,21 @@ from quanke.casework.services.cases import (
 )
 from quanke.casework.services.consent import consent_covers
 from quanke.core import permissions
+from quanke.core.concurrency import StaleVersion
 
 
-def plan_save(*, actor, case: Case, goals: str, actions: list[dict]) -> Plan:
+def plan_mark(plan: Plan | None) -> str:
+    """What a plan form was read at: the editable draft and its revision, or "new" (none to edit)."""
+    return f"{plan.pk}.{plan.revision}" if plan is not None and plan.editable else "new"
+
+
+def plan_save(*, actor, case: Case, goals: str, actions: list[dict], expected: str | None = None) -> Plan:
     """Write the editable plan (draft or returned), or start a new version after an approved one.
 
     Each action: {domain, description, due_on, responsible_worker | responsible_organisation}. A partner named
-    as responsible must be covered by a valid consent: the plan shares the case with it."""
+    as responsible must be covered by a valid consent: the plan shares the case with it.
+    `expected`: the form's plan_mark; a save from a form read before another worker's save is refused
+    (quanke.core.concurrency.StaleVersion) instead of overwriting it."""
     require_worker(actor, case)
     if case.status != CaseStatus.OPEN:
         raise ValidationError(_("只有服务中的个案可以修改计划。"))
@@ -62,13 +70,16 @@ def plan_save(*, actor, case: Case, goals: str, actions: list[dict]) -> Plan:
         plan = case.plans.order_by("-version").first()
         if plan is not None and plan.status == PlanStatus.SUBMITTED:
             raise ValidationError(_("计划正在等待站长审批，暂不能修改。"))
+        if expected is not None and expected != plan_mark(plan):
+            raise StaleVersion(plan, {"goals": goals.strip()}, field="revision")
         if plan is None or plan.status == PlanStatus.APPROVED:
             plan = Plan.objects.create(
                 case=case, version=(plan.version + 1 if plan else 1), goals=goals.strip(), created_by=actor
             )
         else:
             plan.goals = goals.strip()
-            plan.save(update_fields=["goals", "updated_at"])
+            plan.revision += 1
+            plan.save(update_fields=["goals", "revision", "updated_at"])
             plan.actions.all().delete()
         PlanAction.objects.bulk_create(
             PlanAction(

@@ -250,6 +250,7 @@ def reminders_send(*, day: date | None = None) -> dict[str, int]:
                 transaction.on_commit(
                     lambda s=subject, b=body, to=worker.email: send_mail(
                         s, b, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True
-                    )
+                    ),
+                    robust=True,
                 )
     return counts

@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanke.catalog.selectors import items_for_unit
-from quanke.core import permissions
+from quanke.core import idempotency, permissions
 from quanke.core.forms import errors_to_form
 from quanke.registry import selectors as registry_selectors
 from quanke.visits import integration, schedule, selectors, services
@@ -82,9 +83,11 @@ def booking_new(request):
         items=items_for_unit(unit),
         workers=station_workers_qs(unit),
     )
+    submission_token = idempotency.form_token(request)
     if request.method == "POST" and not finding and form.is_valid():
         d = form.cleaned_data
-        try:
+
+        def book():
             booking = services.booking_create(
                 actor=request.user,
                 unit=unit,
@@ -99,15 +102,27 @@ def booking_new(request):
                 resident=d["resident"],
                 note=d["note"],
             )
+            return booking, reverse("visits:booking_detail", kwargs={"pk": booking.pk})
+
+        try:
+            # One-time token: a double click or a retry after a lost answer opens the first booking.
+            outcome = idempotency.submit_once(request, scope="visits.booking", work=book)
         except ValidationError as exc:
             errors_to_form(form, exc)
+        except (idempotency.KeyReused, idempotency.InProgress) as exc:
+            form.add_error(None, idempotency.refusal(exc))
+            submission_token = idempotency.new_token()
         else:
-            messages.success(
-                request,
-                _("已预约：%(when)s，由%(worker)s上门。提醒已发送给居民和社工。")
-                % {"when": services.slot_text(booking), "worker": booking.worker.display_name},
-            )
-            return redirect("visits:booking_detail", pk=booking.pk)
+            if outcome.replayed:
+                messages.info(request, idempotency.replayed_text())
+            else:
+                booking = outcome.value
+                messages.success(
+                    request,
+                    _("已预约：%(when)s，由%(worker)s上门。提醒已发送给居民和社工。")
+                    % {"when": services.slot_text(booking), "worker": booking.worker.display_name},
+                )
+            return redirect(outcome.record.location)
     day = form["day"].value()
     day = parse_day(day if isinstance(day, str) else (day.isoformat() if day else ""), timezone.localdate())
     rows, more = selectors.resident_picker(actor=request.user, unit=unit, query=resident_q)
@@ -124,6 +139,7 @@ def booking_new(request):
             "resident_q": resident_q,
             "rows": rows,
             "more": more,
+            "submission_token": submission_token,
         },
     )
 

@@ -6,12 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanke.catalog.selectors import items_for_unit
-from quanke.core import permissions
+from quanke.core import idempotency, permissions
 from quanke.core.forms import errors_to_form
 from quanke.registry import selectors as registry_selectors
 from quanke.visits import integration, selectors, services
@@ -56,9 +57,11 @@ def visit_new(request):
     items = items_for_unit(household.unit)
     pending = integration.pending_materials(actor=request.user, household=household)
     form = VisitForm(request.POST or None, household=household, items=items, kit=kit)
+    submission_token = idempotency.form_token(request)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+
+        def record():
             visit = integration.record_visit(
                 actor=request.user,
                 household=household,
@@ -68,11 +71,22 @@ def visit_new(request):
                 booking_to_matter=request.POST.get("booking_to_matter") == "1",
                 materials=request.POST.getlist("material"),
             )
+            return visit, reverse("visits:visit_detail", kwargs={"pk": visit.pk})
+
+        try:
+            # One-time token (kept in the page's draft too): a resubmission opens the first record.
+            outcome = idempotency.submit_once(request, scope="visits.visit", work=record)
         except ValidationError as exc:
             errors_to_form(form, exc)
+        except (idempotency.KeyReused, idempotency.InProgress) as exc:
+            form.add_error(None, idempotency.refusal(exc))
+            submission_token = idempotency.new_token()
         else:
-            messages.success(request, _("走访已记录。"))
-            return redirect("visits:visit_detail", pk=visit.pk)
+            if outcome.replayed:
+                messages.info(request, idempotency.replayed_text())
+            else:
+                messages.success(request, _("走访已记录。"))
+            return redirect(outcome.record.location)
     return render(
         request,
         "visits/visit_form.html",
@@ -87,6 +101,7 @@ def visit_new(request):
             "pending": pending,
             "matters_enabled": integration.can_accept_at_visit(request.user),
             "booking_ahead": booking is not None and booking.slot_start > timezone.now(),
+            "submission_token": submission_token,
         },
     )
 

@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from ninja import Router
 
+from quanke.api.errors import responses
 from quanke.api.schemas import ResidentOut, ResidentRow
 from quanke.core import permissions
 from quanke.registry import idnumber, selectors
@@ -8,7 +9,7 @@ from quanke.registry import idnumber, selectors
 router = Router(tags=["residents"])
 
 
-@router.get("/", response=list[ResidentRow], summary="查找居民（证件号和电话已脱敏）")
+@router.get("/", response=responses(list[ResidentRow]), summary="查找居民（证件号和电话已脱敏）")
 def resident_search(request: HttpRequest, q: str = "", limit: int = 20):
     permissions.require(permissions.can_view_personal_data(request.user))
     rows = selectors.resident_search(actor=request.user, query=q).order_by("id")[: max(1, min(limit, 100))]
@@ -27,7 +28,7 @@ def resident_search(request: HttpRequest, q: str = "", limit: int = 20):
     ]
 
 
-@router.get("/{resident_id}", response=ResidentOut, summary="居民详情（记录访问日志）")
+@router.get("/{resident_id}", response=responses(ResidentOut), summary="居民详情（记录访问日志）")
 def resident_get(request: HttpRequest, resident_id: int):
     permissions.require(permissions.can_view_personal_data(request.user))
     r = selectors.resident_get_for(actor=request.user, pk=resident_id, via="api")

@@ -5,6 +5,8 @@ from datetime import date
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core import limits
+from quanke.core.limits import text_field
 from quanke.core.models import BaseModel, OrgUnit
 
 
@@ -132,7 +134,7 @@ class Resident(BaseModel):
     in_school = models.BooleanField(_("在校就读"), default=False)
     has_capable_supporter = models.BooleanField(_("有赡养/抚养/扶养能力人"), default=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("人群标签"), blank=True, related_name="residents")
-    notes = models.TextField(_("备注"), blank=True)
+    notes = text_field(_("备注"), limits.NOTE, blank=True)
 
     class Meta:
         verbose_name = _("居民")

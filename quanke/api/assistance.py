@@ -20,7 +20,13 @@ from pydantic import StringConstraints
 
 from quanke.api.errors import responses
 from quanke.assistance import selectors, services
-from quanke.assistance.models import ASSESSED_PROGRAMS, ApplicationStep, FindingKind, FindingStatus
+from quanke.assistance.models import (
+    ASSESSED_PROGRAMS,
+    PROGRAM_ITEMS,
+    ApplicationStep,
+    FindingKind,
+    FindingStatus,
+)
 from quanke.core import limits, permissions
 from quanke.core.errors import invalid
 from quanke.matters.models import Channel
@@ -169,9 +175,13 @@ class ApplicationOut(ApplicationRow):
     can_process: bool
 
 
+# The programmes an application may be opened for (each has its catalogue item); stated so the schema refuses others.
+ProgramCode = Literal[tuple(PROGRAM_ITEMS)]  # type: ignore[valid-type]
+
+
 class ApplicationIn(Schema):
     resident_id: int
-    program: str = Field(description="救助项目：dibao, dibao_edge, tekun, temporary, disability_living, …")
+    program: ProgramCode = Field(description="救助项目")
     channel: Channel = Channel.WINDOW
     request_text: str = Field("", max_length=limits.REQUEST_TEXT)
     finding_id: int | None = Field(None, description="来源线索（已确认、尚未受理申请的主动发现线索）")

@@ -62,6 +62,7 @@ class ActionIn(Schema):
     waived_lines: dict[int, Annotated[str, StringConstraints(max_length=limits.SHORT)]] = Field(
         {},
         description="材料行 id → 免交理由；办结时仍缺的材料须收取或免交（否则 422 matters.materials_missing）",
+        json_schema_extra={"propertyNames": {"pattern": "^[0-9]+$"}},
     )
 
 

@@ -162,11 +162,8 @@ def test_accepting_checks_what_the_desk_checks(client, cast, poor):
     desk = bearer(cast.desk_a)
     response = post(client, "/applications", {"resident_id": poor.pk, "program": "unemployment"}, desk)
     assert response.status_code == 422
-    assert response.json() == {
-        "code": "assistance.unknown_program",
-        "message": "请选择救助项目。",
-        "errors": {"program": ["请选择救助项目。"]},
-    }
+    # The schema lists the programmes (an enum in the OpenAPI document), so the refusal is the schema's.
+    assert response.json()["code"] == "api.validation" and "program" in response.json()["message"]
     assert (
         post(client, "/applications", {"resident_id": poor.pk, "program": "dibao"}, desk).status_code == 201
     )

@@ -34,7 +34,19 @@ def database_from_url(url: str) -> dict:
     parsed = urlparse(url)
     if parsed.scheme in {"sqlite", "sqlite3"}:
         path = unquote(parsed.path[1:] if parsed.path.startswith("//") else parsed.path) or ":memory:"
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+        busy_ms = env_int("SQLITE_BUSY_TIMEOUT_MS", 20000)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            # Concurrent writers wait for each other instead of failing with "database is locked": WAL lets
+            # readers run beside the writer, and BEGIN IMMEDIATE takes the write lock at the start of a
+            # transaction (a deferred one that reads first cannot wait for it and fails at once when it writes).
+            "OPTIONS": {
+                "timeout": busy_ms / 1000,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": f"PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout={busy_ms}",
+            },
+        }
     if parsed.scheme not in {"postgres", "postgresql", "pgsql"}:
         raise ValueError(f"Unsupported DATABASE_URL scheme: {parsed.scheme}")
     options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
@@ -123,8 +135,6 @@ TEMPLATES = [
 DATABASES = {
     "default": database_from_url(env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'quanke.sqlite3'}")
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

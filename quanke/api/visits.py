@@ -9,9 +9,7 @@ from ninja import Field, Router, Schema, Status
 from quanke.api.errors import responses
 from quanke.catalog.models import Item
 from quanke.core import limits, permissions
-from quanke.core.limits import model_max_length
 from quanke.visits import schedule, selectors, services
-from quanke.visits.models import Booking
 
 router = Router(tags=["visits"])
 
@@ -24,7 +22,7 @@ class SlotOut(Schema):
 
 
 def _len(field: str) -> int:
-    return model_max_length(Booking, field)
+    return services.BOOKING_FIELD_LENGTHS[field]
 
 
 class BookingIn(Schema):

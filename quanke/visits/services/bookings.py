@@ -22,6 +22,13 @@ from quanke.visits.models import (
 SLOT_TAKEN = _("该时段已被预约，请选择其他时段。")
 
 
+# The lengths of a booking's typed fields, for the API schema that states them (PostgreSQL refuses longer ones).
+BOOKING_FIELD_LENGTHS = {
+    name: Booking._meta.get_field(name).max_length
+    for name in ("caller_name", "caller_phone", "address", "preferred_time")
+}
+
+
 def slot_text(booking: Booking) -> str:
     start = timezone.localtime(booking.slot_start, schedule.local_tz())
     end = timezone.localtime(booking.slot_end, schedule.local_tz())

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from quanke.core import permissions
 from quanke.core.audit import audit_record, diff, snapshot
+from quanke.core.errors import invalid
 from quanke.core.models import AuditEvent, UnitLevel
 from quanke.registry import idnumber
 from quanke.registry.models import Benefit, Household, Resident, Tag
@@ -71,7 +72,7 @@ def resident_create(*, actor, household: Household, tags: list[Tag] | None = Non
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from None
     if Resident.objects.filter(id_number=parsed.value).exists():
-        raise ValidationError({"id_number": _("该身份证号已登记，请勿重复登记。")})
+        raise invalid("registry.duplicate_id_number", _("该身份证号已登记，请勿重复登记。"), "id_number")
     _check_disability(fields.get("disability_kind", ""), fields.get("disability_grade"))
     resident = Resident(household=household, unit=household.unit, **fields)
     _apply_identity(resident)
@@ -107,7 +108,7 @@ def resident_update(*, actor, resident: Resident, tags: list[Tag] | None = None,
         except ValidationError as exc:
             raise ValidationError({"id_number": exc.messages}) from None
         if Resident.objects.filter(id_number=resident.id_number).exclude(pk=resident.pk).exists():
-            raise ValidationError({"id_number": _("该身份证号已登记，请勿重复登记。")})
+            raise invalid("registry.duplicate_id_number", _("该身份证号已登记，请勿重复登记。"), "id_number")
     else:
         resident.name_pinyin, resident.name_initials = pinyin_keys(resident.name)
     if isinstance(resident.monthly_income, (int, float, str)):

@@ -5,10 +5,11 @@ declared answer, and free text has a maximum length the model, the form and the 
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.urls import reverse
 from quanke.api.models import ApiToken
 from quanke.core import limits
 from quanke.core.errors import CODES
+from quanke.core.middleware import bad_request
 from quanke.matters.models import Matter
 from tests.assistance.test_temporary_authority import investigated, patient  # noqa: F401 (fixture)
 from tests.conftest import make_resident
@@ -253,3 +255,19 @@ def test_an_oversized_form_post_is_a_translated_413_not_a_500(client, cast, sett
     )
     assert response.status_code == 413 and "过大" in response.content.decode()
     assert not Matter.objects.exists()
+
+
+def test_an_oversized_urlencoded_post_is_refused_before_it_is_read(client, cast, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    login(client, cast.desk_a)
+    body = urlencode({"item": "CV-PARKING", "applicant_name": "王女士", "request_text": "a" * 20_000})
+    response = client.post(reverse("matters:desk"), body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413 and "过大" in response.content.decode()
+    assert not Matter.objects.exists()
+
+
+def test_a_body_found_too_large_by_the_csrf_check_is_a_413_too(rf):
+    # CsrfViewMiddleware reads the form before any view; Django then answers through handler400.
+    response = bad_request(rf.post("/matters/desk/"), RequestDataTooBig())
+    assert response.status_code == 413 and "过大" in response.content.decode()
+    assert bad_request(rf.get("/"), ValueError()).status_code == 400

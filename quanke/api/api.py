@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -10,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from quanke.api.auth import AUTH
 from quanke.api.errors import codes_markdown
+from quanke.api.parser import NulCharacter, NulRefusingParser
 from quanke.assistance.services import StepRefused
 from quanke.core.errors import code_of
 from quanke.matters.services import TransitionRefused
@@ -27,6 +29,7 @@ api = NinjaAPI(
     description=DESCRIPTION + codes_markdown(),
     auth=AUTH,
     urls_namespace="api",
+    parser=NulRefusingParser(),
 )
 
 # The app whose rules a path's operations apply: its uncoded refusals are answered as `<app>.invalid`.
@@ -89,8 +92,23 @@ def on_schema_invalid(request, exc):
     )
 
 
+@api.exception_handler(NulCharacter)
+def on_nul(request, exc):
+    message = _("不能包含空字符（U+0000）：%(f)s") % {"f": exc.where}
+    return error(request, 422, "api.validation", message, {exc.where: [message]})
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc):
+    # The database refused a value the schema let through (e.g. a NUL in a path parameter): the request's
+    # fault, and its transaction has been rolled back.
+    return error(request, 422, "api.validation", _("请求中的数据无法保存或查询，请检查后重试。"))
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if isinstance(exc.__cause__, NulCharacter):  # found while parsing the body
+        return on_nul(request, exc.__cause__)
     # django-ninja raises HttpError(400) for a body it cannot parse as JSON.
     if exc.status_code == 400:
         return error(request, 400, "api.invalid_json", _("请求体不是合法的 JSON。"))

@@ -271,3 +271,17 @@ def test_a_body_found_too_large_by_the_csrf_check_is_a_413_too(rf):
     response = bad_request(rf.post("/matters/desk/"), RequestDataTooBig())
     assert response.status_code == 413 and "过大" in response.content.decode()
     assert bad_request(rf.get("/"), ValueError()).status_code == 400
+
+
+def test_a_nul_character_is_refused_not_a_500(client, cast):
+    # PostgreSQL cannot store or compare U+0000 ("text fields cannot contain NUL"): schemathesis found the 500.
+    auth = bearer(cast.desk_a)
+    response = client.get("/api/matters/?q=a%00b", **auth)
+    assert response.status_code == 422 and response.json()["code"] == "api.validation"
+    body = {"item": "CV-PARKING", "applicant_name": "王女士", "then": "on_spot", "note": "已告知\x00"}
+    response = post_json(client, "/api/matters/", body, auth)
+    assert response.status_code == 422 and response.json()["errors"] == {
+        "body.note": [response.json()["message"]]
+    }
+    assert not Matter.objects.exists()
+    assert client.get("/api/matters/QK%00", **auth).status_code in (404, 422)

@@ -38,7 +38,19 @@ def database_from_url(url: str) -> dict:
     parsed = urlparse(url)
     if parsed.scheme in {"sqlite", "sqlite3"}:
         path = unquote(parsed.path[1:] if parsed.path.startswith("//") else parsed.path) or ":memory:"
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+        busy_ms = env_int("SQLITE_BUSY_TIMEOUT_MS", 20000)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            # Concurrent writers wait for each other instead of failing with "database is locked": WAL lets
+            # readers run beside the writer, and BEGIN IMMEDIATE takes the write lock at the start of a
+            # transaction (a deferred one that reads first cannot wait for it and fails at once when it writes).
+            "OPTIONS": {
+                "timeout": busy_ms / 1000,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": f"PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout={busy_ms}",
+            },
+        }
     if parsed.scheme not in {"postgres", "postgresql", "pgsql"}:
         raise ValueError(f"Unsupported DATABASE_URL scheme: {parsed.scheme}")
     options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
@@ -103,6 +115,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "quanke.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,8 +156,6 @@ TEMPLATES = [
 DATABASES = {
     "default": database_from_url(env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'quanke.sqlite3'}")
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -174,6 +185,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
+# Request bodies: a form or JSON body (no files) up to DATA_UPLOAD_MAX_MEMORY_SIZE, a multipart upload up to
+# UPLOAD_MAX_REQUEST_SIZE; larger ones get a translated 413 (quanke.core.middleware.RequestSizeLimitMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
+UPLOAD_MAX_REQUEST_SIZE = env_int("UPLOAD_MAX_REQUEST_SIZE", 25 * 1024 * 1024)
 
 # Production hardening switches on when DEBUG is off.
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("quanke.core.urls")),
 ]
 
+handler400 = "quanke.core.middleware.bad_request"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -18,16 +18,22 @@ from ninja import Field, Router, Schema
 from ninja import Status as Reply
 from pydantic import StringConstraints
 
-from quanke.api.schemas import ErrorOut
+from quanke.api.errors import responses
 from quanke.assistance import selectors, services
-from quanke.assistance.models import ASSESSED_PROGRAMS, ApplicationStep, FindingKind, FindingStatus
-from quanke.core import permissions
+from quanke.assistance.models import (
+    ASSESSED_PROGRAMS,
+    PROGRAM_ITEMS,
+    ApplicationStep,
+    FindingKind,
+    FindingStatus,
+)
+from quanke.core import limits, permissions
+from quanke.core.errors import invalid
 from quanke.matters.models import Channel
 from quanke.registry import idnumber
 from quanke.registry import selectors as registry_selectors
 
 router = Router(tags=["assistance"])
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 MAX_LIMIT = 200
 
 
@@ -107,8 +113,16 @@ class FindingOut(FindingRow):
 
 class DecisionIn(Schema):
     decision: Literal["confirm", "dismiss"]
-    reason: str = ""
-    open_application: bool = False
+    reason: str = Field(
+        "",
+        max_length=limits.NOTE,
+        description="处理理由：确认和排除都必填（空白时 422 assistance.reason_required）",
+    )
+    open_application: bool = Field(
+        False,
+        description="确认时同时受理申请；只允许与 decision=confirm 同用（否则 422 assistance.invalid），"
+        "且仅限“似乎符合但未享受”的线索",
+    )
 
 
 class ApplicationRow(Schema):
@@ -161,11 +175,15 @@ class ApplicationOut(ApplicationRow):
     can_process: bool
 
 
+# The programmes an application may be opened for (each has its catalogue item); stated so the schema refuses others.
+ProgramCode = Literal[tuple(PROGRAM_ITEMS)]  # type: ignore[valid-type]
+
+
 class ApplicationIn(Schema):
     resident_id: int
-    program: str = Field(description="救助项目：dibao, dibao_edge, tekun, temporary, disability_living, …")
+    program: ProgramCode = Field(description="救助项目")
     channel: Channel = Channel.WINDOW
-    request_text: str = ""
+    request_text: str = Field("", max_length=limits.REQUEST_TEXT)
     finding_id: int | None = Field(None, description="来源线索（已确认、尚未受理申请的主动发现线索）")
 
 
@@ -174,7 +192,11 @@ class ApplicationIn(Schema):
 class InvestigateIn(Schema):
     investigated_on: date
     investigators: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-    record: str = ""
+    record: str = Field(
+        "",
+        max_length=limits.RECORD,
+        description="入户调查记录：必填（空白时 422 assistance.record_required）",
+    )
 
 
 class PublicizeIn(Schema):
@@ -185,17 +207,21 @@ class ApproveIn(Schema):
     decided_on: date
     monthly_amount: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
     amount_reason: str = Field(
-        "", description="审批金额与规则测算金额不一致时必填（否则 422 amount_reason_required）"
+        "",
+        max_length=limits.NOTE,
+        description="审批金额与规则测算金额不一致时必填（否则 422 assistance.amount_reason_required）",
     )
-    objections: str = ""
+    objections: str = Field("", max_length=limits.NOTE, description="公示期间的异议及处理")
 
 
 class RefuseIn(Schema):
-    reasons: str = ""
+    reasons: str = Field(
+        "", max_length=limits.NOTE, description="不予批准理由：必填（空白时 422 assistance.reason_required）"
+    )
 
 
 class ReferIn(Schema):
-    note: str = ""
+    note: str = Field("", max_length=limits.NOTE)
 
 
 class NoticeDeliveredIn(Schema):
@@ -211,7 +237,7 @@ def _limit(limit: int) -> int:
 
 def _choice(name: str, value: str, allowed, message: str) -> str:
     if value and value not in allowed:
-        raise ValidationError({name: message})
+        raise invalid("assistance.unknown_filter", message, name)
     return value
 
 
@@ -357,7 +383,7 @@ def _application_out(request, a) -> ApplicationOut:
 
 @router.get(
     "/assessment/{resident_id}",
-    response={200: AssessmentOut, **ERRORS},
+    response=responses(AssessmentOut),
     summary="居民所在家庭的救助资格评估（按今日参数；记录访问日志）",
 )
 def assessment_get(request: HttpRequest, resident_id: int):
@@ -405,9 +431,7 @@ def assessment_get(request: HttpRequest, resident_id: int):
 # --- Findings (主动发现) ---------------------------------------------------------------------------------------
 
 
-@router.get(
-    "/findings", response={200: list[FindingRow], **ERRORS}, summary="主动发现线索（证件号和电话已脱敏）"
-)
+@router.get("/findings", response=responses(list[FindingRow]), summary="主动发现线索（证件号和电话已脱敏）")
 def finding_list(
     request: HttpRequest, status: str = "open", kind: str = "", program: str = "", limit: int = 50
 ):
@@ -422,7 +446,7 @@ def finding_list(
     return [FindingRow(**_finding_row(f)) for f in rows]
 
 
-@router.get("/findings/{finding_id}", response={200: FindingOut, **ERRORS}, summary="线索详情")
+@router.get("/findings/{finding_id}", response=responses(FindingOut), summary="线索详情")
 def finding_get(request: HttpRequest, finding_id: int):
     permissions.require(permissions.can_review_assistance(request.user))
     return _finding_out(request, selectors.finding_get_for(actor=request.user, pk=finding_id, via="api"))
@@ -430,7 +454,7 @@ def finding_get(request: HttpRequest, finding_id: int):
 
 @router.post(
     "/findings/{finding_id}/decide",
-    response={200: FindingOut, **ERRORS},
+    response=responses(FindingOut, write=True),
     summary="处理线索：确认（可同时受理申请）或排除，须写明理由",
 )
 def finding_decide(request: HttpRequest, finding_id: int, payload: DecisionIn):
@@ -452,7 +476,7 @@ def finding_decide(request: HttpRequest, finding_id: int, payload: DecisionIn):
 
 
 @router.get(
-    "/applications", response={200: list[ApplicationRow], **ERRORS}, summary="救助申请（证件号和电话已脱敏）"
+    "/applications", response=responses(list[ApplicationRow]), summary="救助申请（证件号和电话已脱敏）"
 )
 def application_list(request: HttpRequest, step: str = "", limit: int = 50):
     permissions.require(permissions.can_view_personal_data(request.user))
@@ -463,7 +487,7 @@ def application_list(request: HttpRequest, step: str = "", limit: int = 50):
 
 @router.post(
     "/applications",
-    response={201: ApplicationOut, **ERRORS},
+    response=responses(ApplicationOut, 201, write=True),
     summary="窗口受理救助申请（办件随即流转至负责入户调查的街道或区县）",
 )
 def application_create(request: HttpRequest, payload: ApplicationIn):
@@ -475,8 +499,10 @@ def application_create(request: HttpRequest, payload: ApplicationIn):
         permissions.require(permissions.can_review_assistance(actor))
         finding = selectors.finding_get_for(actor=actor, pk=payload.finding_id)
         if selectors.finding_application_offer(actor=actor, finding=finding) is None:
-            raise ValidationError(
-                {"finding_id": _("只有已确认、尚未受理申请的“似乎符合但未享受”线索可以据以受理申请。")}
+            raise invalid(
+                "assistance.finding_not_offerable",
+                _("只有已确认、尚未受理申请的“似乎符合但未享受”线索可以据以受理申请。"),
+                "finding_id",
             )
     application = services.application_open(
         actor=actor,
@@ -491,9 +517,7 @@ def application_create(request: HttpRequest, payload: ApplicationIn):
     )
 
 
-@router.get(
-    "/applications/{application_id}", response={200: ApplicationOut, **ERRORS}, summary="救助申请详情"
-)
+@router.get("/applications/{application_id}", response=responses(ApplicationOut), summary="救助申请详情")
 def application_get(request: HttpRequest, application_id: int):
     permissions.require(permissions.can_view_personal_data(request.user))
     return _application_out(
@@ -511,7 +535,7 @@ def _step(request, application_id: int, service, **fields) -> ApplicationOut:
 
 @router.post(
     "/applications/{application_id}/investigate",
-    response={200: ApplicationOut, **ERRORS},
+    response=responses(ApplicationOut, write=True),
     summary="记录入户调查（同时保存当日的规则评估）",
 )
 def application_investigate(request: HttpRequest, application_id: int, payload: InvestigateIn):
@@ -520,7 +544,7 @@ def application_investigate(request: HttpRequest, application_id: int, payload: 
 
 @router.post(
     "/applications/{application_id}/publicize",
-    response={200: ApplicationOut, **ERRORS},
+    response=responses(ApplicationOut, write=True),
     summary="开始公示（7 天）",
 )
 def application_publicize(request: HttpRequest, application_id: int, payload: PublicizeIn):
@@ -529,7 +553,7 @@ def application_publicize(request: HttpRequest, application_id: int, payload: Pu
 
 @router.post(
     "/applications/{application_id}/approve",
-    response={200: ApplicationOut, **ERRORS},
+    response=responses(ApplicationOut, write=True),
     summary="审核确认（公示期满后；次月起发放并写入待遇登记）",
 )
 def application_approve(request: HttpRequest, application_id: int, payload: ApproveIn):
@@ -538,7 +562,7 @@ def application_approve(request: HttpRequest, application_id: int, payload: Appr
 
 @router.post(
     "/applications/{application_id}/refuse",
-    response={200: ApplicationOut, **ERRORS},
+    response=responses(ApplicationOut, write=True),
     summary="不予批准（须书面说明理由）",
 )
 def application_refuse(request: HttpRequest, application_id: int, payload: RefuseIn):
@@ -547,7 +571,7 @@ def application_refuse(request: HttpRequest, application_id: int, payload: Refus
 
 @router.post(
     "/applications/{application_id}/refer_to_county",
-    response={200: ApplicationOut, **ERRORS},
+    response=responses(ApplicationOut, write=True),
     summary="临时救助超出街道审批权限：报区县民政局审批",
 )
 def application_refer(request: HttpRequest, application_id: int, payload: ReferIn):
@@ -556,7 +580,7 @@ def application_refer(request: HttpRequest, application_id: int, payload: ReferI
 
 @router.post(
     "/applications/{application_id}/notice_delivered",
-    response={200: ApplicationOut, **ERRORS},
+    response=responses(ApplicationOut, write=True),
     summary="登记不予批准告知书已送达",
 )
 def application_notice_delivered(request: HttpRequest, application_id: int, payload: NoticeDeliveredIn):

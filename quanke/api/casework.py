@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
+from quanke.api.errors import responses
 from quanke.casework import selectors, services
 from quanke.core import permissions
 from quanke.network import selectors as network_selectors
@@ -61,13 +62,13 @@ def _row(c) -> dict:
     }
 
 
-@router.get("/cases", response=list[CaseRow], summary="我可查看的个案")
+@router.get("/cases", response=responses(list[CaseRow]), summary="我可查看的个案")
 def case_list(request: HttpRequest, status: str = "", limit: int = 50):
     rows = selectors.case_list(actor=request.user, status=status)[: max(1, min(limit, 200))]
     return [_row(c) for c in rows]
 
 
-@router.get("/cases/{case_id}", response=CaseOut, summary="个案详情（记录访问日志）")
+@router.get("/cases/{case_id}", response=responses(CaseOut), summary="个案详情（记录访问日志）")
 def case_get(request: HttpRequest, case_id: int):
     case = selectors.case_get_for(actor=request.user, pk=case_id, via="api")
     detail = selectors.case_detail(case)
@@ -85,7 +86,9 @@ def case_get(request: HttpRequest, case_id: int):
     }
 
 
-@router.get("/network/totals", response=LedgerTotalsOut, summary="五社联动合计（资源台账与志愿服务）")
+@router.get(
+    "/network/totals", response=responses(LedgerTotalsOut), summary="五社联动合计（资源台账与志愿服务）"
+)
 def network_totals(request: HttpRequest, start: date | None = None, end: date | None = None):
     permissions.require(permissions.can_view_network(request.user))
     ledger = network_selectors.ledger_totals(actor=request.user, start=start, end=end or timezone.localdate())

@@ -1,6 +1,7 @@
 from django.http import Http404, HttpRequest
 from ninja import Router
 
+from quanke.api.errors import responses
 from quanke.api.schemas import ItemOut, MaterialOut
 from quanke.catalog import selectors
 
@@ -27,13 +28,13 @@ def _item_out(item) -> ItemOut:
     )
 
 
-@router.get("/items", response=list[ItemOut], summary="服务事项目录")
+@router.get("/items", response=responses(list[ItemOut]), summary="服务事项目录")
 def item_list(request: HttpRequest, q: str = "", category: str = ""):
     items = selectors.item_search(request.user.unit, q, category).prefetch_related("materials")
     return [_item_out(i) for i in items]
 
 
-@router.get("/items/{code}", response=ItemOut, summary="事项详情及材料清单")
+@router.get("/items/{code}", response=responses(ItemOut), summary="事项详情及材料清单")
 def item_get(request: HttpRequest, code: str):
     item = selectors.item_detail(code)
     if item is None or not item.active:

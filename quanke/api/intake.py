@@ -5,6 +5,7 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from quanke.api.errors import responses
 from quanke.catalog.knowledge_search import search_documents
 from quanke.core import permissions
 from quanke.intake.selectors import suggest_items
@@ -38,7 +39,7 @@ class DocumentOut(Schema):
     items: list[str]
 
 
-@router.get("/suggest", response=SuggestOut, summary="按居民原话推荐服务事项")
+@router.get("/suggest", response=responses(SuggestOut), summary="按居民原话推荐服务事项")
 def suggest(request: HttpRequest, q: str, top: int = 5):
     permissions.require(permissions.can_use_knowledge(request.user))
     found = suggest_items(q, top=max(1, min(top, 20)), unit=request.user.unit)
@@ -48,7 +49,7 @@ def suggest(request: HttpRequest, q: str, top: int = 5):
     )
 
 
-@knowledge_router.get("/search", response=list[DocumentOut], summary="知识库全文检索（含文号）")
+@knowledge_router.get("/search", response=responses(list[DocumentOut]), summary="知识库全文检索（含文号）")
 def search(request: HttpRequest, q: str, kind: str = ""):
     permissions.require(permissions.can_use_knowledge(request.user))
     return [

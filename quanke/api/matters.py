@@ -1,49 +1,69 @@
 """Matters over HTTP: create, read, move through the lifecycle, read the timeline. Same services, same rules."""
 
 from datetime import date, datetime
+from typing import Annotated, Literal
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja import Status as Reply
+from pydantic import StringConstraints
 
-from quanke.api.schemas import ErrorOut
+from quanke.api.errors import responses
 from quanke.catalog import selectors as catalog_selectors
-from quanke.core import permissions
+from quanke.core import limits, permissions
+from quanke.core.errors import invalid
+from quanke.core.limits import model_max_length
 from quanke.core.models import OrgUnit
 from quanke.matters import selectors, services, steps
-from quanke.matters.models import Channel, Kind
+from quanke.matters.models import Channel, Kind, Matter
 from quanke.registry import selectors as registry_selectors
 
 router = Router(tags=["matters"])
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class MatterIn(Schema):
-    item: str
-    resident_id: int | None = None
-    applicant_name: str = ""
-    applicant_phone: str = ""
+    item: str = Field(max_length=100, description="服务事项代码（见 /api/catalog/items）")
+    resident_id: int | None = Field(None, description="居民；不填时须填写 applicant_name（匿名咨询的称呼）")
+    applicant_name: str = Field(
+        "",
+        max_length=model_max_length(Matter, "applicant_name"),
+        description="申请人或咨询人称呼；未选居民时必填（否则 422 matters.invalid）",
+    )
+    applicant_phone: str = Field("", max_length=model_max_length(Matter, "applicant_phone"))
     channel: Channel = Channel.WINDOW
     kind: Kind = Kind.APPLICATION
-    request_text: str = ""
+    request_text: str = Field("", max_length=limits.REQUEST_TEXT, description="居民诉求（原话）")
     received_material_ids: list[int] = []
-    then: str = "keep"
-    note: str = ""
-    route_unit: str | None = None  # org unit code; default from the item's route level
+    then: Literal["keep", "on_spot", "route", "request_materials", "refuse"] = Field(
+        "keep",
+        description="受理后随即：keep 仅受理；on_spot 当场办结；route 流转；request_materials 待补正"
+        "（须填 note）；refuse 不予受理（note 为理由，缺省用事项的不予受理说明）",
+    )
+    note: str = Field("", max_length=limits.NOTE)
+    route_unit: str | None = Field(
+        None, max_length=100, description="流转对象的单位代码；默认按事项的流转层级"
+    )
 
 
 class ActionIn(Schema):
     """The fields of every step (quanke.matters.steps.STEPS says which step reads which)."""
 
-    note: str = ""
-    route_unit: str | None = None  # org unit code
-    department: str | None = None  # org unit code
-    to_user: str | None = None  # username
+    note: str = Field(
+        "",
+        max_length=limits.NOTE,
+        description="说明；不予受理、待补正、退回等步骤必填（空白时 422 matters.note_required）",
+    )
+    route_unit: str | None = Field(None, max_length=100, description="流转对象的单位代码")
+    department: str | None = Field(None, max_length=100, description="转办部门的单位代码")
+    to_user: str | None = Field(None, max_length=150, description="改派对象的用户名")
     in_person: bool = True
-    received_lines: list[int] = []  # materials line ids received when finishing
-    waived_lines: dict[int, str] = {}  # materials line id -> why it is not required (免交理由)
+    received_lines: list[int] = Field([], description="办结时已收取的材料行 id")
+    waived_lines: dict[int, Annotated[str, StringConstraints(max_length=limits.SHORT)]] = Field(
+        {},
+        description="材料行 id → 免交理由；办结时仍缺的材料须收取或免交（否则 422 matters.materials_missing）",
+        json_schema_extra={"propertyNames": {"pattern": "^[0-9]+$"}},
+    )
 
 
 class MaterialLine(Schema):
@@ -141,11 +161,11 @@ def _unit(code: str | None, allowed) -> OrgUnit | None:
         return None
     unit = next((u for u in allowed if u.code == code), None)
     if unit is None:
-        raise ValidationError({"unit": _("该单位不是可选的流转对象。")})
+        raise invalid("matters.bad_target", _("该单位不是可选的流转对象。"), "route_unit")
     return unit
 
 
-@router.get("/", response={200: list[MatterRow], **ERRORS}, summary="办件列表（按权限范围）")
+@router.get("/", response=responses(list[MatterRow]), summary="办件列表（按权限范围）")
 def matter_list(request: HttpRequest, q: str = "", status: str = "", queue: str = "", limit: int = 50):
     permissions.require(permissions.can_view_personal_data(request.user))
     if queue:
@@ -170,7 +190,9 @@ def matter_list(request: HttpRequest, q: str = "", status: str = "", queue: str 
 
 
 @router.post(
-    "/", response={201: MatterOut, **ERRORS}, summary="受理办件（可同时当场办结、流转、待补正或不予受理）"
+    "/",
+    response=responses(MatterOut, 201, write=True),
+    summary="受理办件（可同时当场办结、流转、待补正或不予受理）",
 )
 def matter_create(request: HttpRequest, payload: MatterIn):
     actor = request.user
@@ -205,13 +227,13 @@ def matter_create(request: HttpRequest, payload: MatterIn):
     return Reply(201, _out(request, selectors.matter_get_for(actor=actor, code=matter.tracking_code)))
 
 
-@router.get("/{code}", response={200: MatterOut, **ERRORS}, summary="办件详情")
+@router.get("/{code}", response=responses(MatterOut), summary="办件详情")
 def matter_get(request: HttpRequest, code: str):
     permissions.require(permissions.can_view_personal_data(request.user))
     return _out(request, selectors.matter_read_for(actor=request.user, code=code, via="api_detail"))
 
 
-@router.get("/{code}/timeline", response={200: list[EventOut], **ERRORS}, summary="办理过程")
+@router.get("/{code}/timeline", response=responses(list[EventOut]), summary="办理过程")
 def matter_timeline(request: HttpRequest, code: str):
     permissions.require(permissions.can_view_personal_data(request.user))
     m = selectors.matter_read_for(actor=request.user, code=code, via="api_timeline")
@@ -232,7 +254,7 @@ def matter_timeline(request: HttpRequest, code: str):
 
 @router.post(
     "/{code}/actions/{action}",
-    response={200: MatterOut, **ERRORS},
+    response=responses(MatterOut, write=True),
     summary="办理操作：" + ", ".join(steps.STEPS),
 )
 def matter_action(request: HttpRequest, code: str, action: str, payload: ActionIn):

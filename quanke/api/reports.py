@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
+from quanke.api.errors import responses
 from quanke.core import permissions
 from quanke.reports import indicators as ind
 from quanke.reports import selectors
@@ -58,7 +59,7 @@ def _unit_out(f) -> UnitFiguresOut:
     )
 
 
-@router.get("/indicators", response=list[IndicatorOut], summary="指标定义")
+@router.get("/indicators", response=responses(list[IndicatorOut]), summary="指标定义")
 def indicator_list(request: HttpRequest):
     permissions.require(permissions.can_view_statistics(request.user))
     return [
@@ -67,7 +68,7 @@ def indicator_list(request: HttpRequest):
     ]
 
 
-@router.get("/units/{code}", response=FiguresOut, summary="单位统计（含下级单位与上期对比）")
+@router.get("/units/{code}", response=responses(FiguresOut), summary="单位统计（含下级单位与上期对比）")
 def unit_figures(
     request: HttpRequest, code: str, period: str = "month", anchor: str = "", start: str = "", end: str = ""
 ):

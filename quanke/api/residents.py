@@ -1,18 +1,17 @@
 from django.http import HttpRequest
 from ninja import Router
 
-from quanke.api.schemas import ErrorOut, ResidentOut, ResidentRow, TagOut
+from quanke.api.errors import responses
+from quanke.api.schemas import ResidentOut, ResidentRow, TagOut
 from quanke.core import permissions
 from quanke.registry import idnumber, selectors
 
 router = Router(tags=["residents"])
 
-READ_ERRORS = {401: ErrorOut, 403: ErrorOut}
-
 
 @router.get(
     "/tags",
-    response={200: list[TagOut], **READ_ERRORS},
+    response=responses(list[TagOut]),
     summary="可用于筛选的人群标签（仅列出您有权查看的标签）",
 )
 def tag_list(request: HttpRequest):
@@ -25,7 +24,7 @@ def tag_list(request: HttpRequest):
 
 @router.get(
     "/",
-    response={200: list[ResidentRow], **READ_ERRORS, 422: ErrorOut},
+    response=responses(list[ResidentRow]),
     summary="查找居民（证件号和电话已脱敏）",
     description="`tag` 按人群标签筛选：无此标签或无权使用该标签时一律答复 422 `registry.unknown_tag`；"
     "按敏感标签筛选记入审计日志。",
@@ -50,7 +49,7 @@ def resident_search(request: HttpRequest, q: str = "", tag: str = "", limit: int
     ]
 
 
-@router.get("/{resident_id}", response=ResidentOut, summary="居民详情（记录访问日志）")
+@router.get("/{resident_id}", response=responses(ResidentOut), summary="居民详情（记录访问日志）")
 def resident_get(request: HttpRequest, resident_id: int):
     permissions.require(permissions.can_view_personal_data(request.user))
     r = selectors.resident_get_for(actor=request.user, pk=resident_id, via="api")

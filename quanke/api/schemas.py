@@ -1,13 +1,15 @@
 from datetime import date
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ErrorOut(Schema):
-    code: str
-    message: str
-    errors: dict | None = None
+    """Every error answer (4xx) has this body."""
+
+    code: str = Field(description="稳定的错误代码（见接口说明中的错误代码表），供其他系统判断")
+    message: str = Field(description="给人看的说明（中文）")
+    errors: dict[str, list[str]] | None = Field(None, description="按字段列出的问题（字段名 → 说明）")
 
 
 class TagOut(Schema):

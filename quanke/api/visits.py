@@ -4,10 +4,11 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
+from quanke.api.errors import responses
 from quanke.catalog.models import Item
-from quanke.core import permissions
+from quanke.core import limits, permissions
 from quanke.visits import schedule, selectors, services
 
 router = Router(tags=["visits"])
@@ -20,15 +21,21 @@ class SlotOut(Schema):
     workers: list[str]
 
 
+def _len(field: str) -> int:
+    return services.BOOKING_FIELD_LENGTHS[field]
+
+
 class BookingIn(Schema):
     unit_id: int
-    slot_start: datetime
-    caller_name: str
-    caller_phone: str
-    address: str
-    item_code: str = ""
-    request_text: str = ""
-    preferred_time: str = ""
+    slot_start: datetime = Field(
+        description="时段开始时间（见 /api/visits/slots）；已约满时 422 visits.slot_taken"
+    )
+    caller_name: str = Field(max_length=_len("caller_name"), description="来电人；必填")
+    caller_phone: str = Field(max_length=_len("caller_phone"), description="联系电话；必填")
+    address: str = Field(max_length=_len("address"), description="上门地址；必填")
+    item_code: str = Field("", max_length=100, description="预约事项代码；与 request_text 至少填一项")
+    request_text: str = Field("", max_length=limits.REQUEST_TEXT, description="诉求（原话）")
+    preferred_time: str = Field("", max_length=_len("preferred_time"))
 
 
 class BookingOut(Schema):
@@ -46,7 +53,7 @@ class DutyOut(Schema):
     end: str
 
 
-@router.get("/slots", response=list[SlotOut], summary="某站点某日可预约的上门时段")
+@router.get("/slots", response=responses(list[SlotOut]), summary="某站点某日可预约的上门时段")
 def slots(request: HttpRequest, unit_id: int, day: date):
     permissions.require(permissions.can_book_visits(request.user))
     unit = selectors.station_get_for(actor=request.user, pk=unit_id)
@@ -56,7 +63,11 @@ def slots(request: HttpRequest, unit_id: int, day: date):
     ]
 
 
-@router.post("/bookings", response={201: BookingOut}, summary="登记上门预约（自动安排社工，并发送提醒）")
+@router.post(
+    "/bookings",
+    response=responses(BookingOut, 201, write=True),
+    summary="登记上门预约（自动安排社工，并发送提醒）",
+)
 def booking_create(request: HttpRequest, payload: BookingIn):
     permissions.require(permissions.can_book_visits(request.user))
     unit = selectors.station_get_for(actor=request.user, pk=payload.unit_id)
@@ -89,7 +100,7 @@ def booking_create(request: HttpRequest, payload: BookingIn):
     )
 
 
-@router.get("/on-duty", response=list[DutyOut], summary="当前值班社工")
+@router.get("/on-duty", response=responses(list[DutyOut]), summary="当前值班社工")
 def on_duty(request: HttpRequest, unit_id: int):
     permissions.require(permissions.can_view_personal_data(request.user))
     unit = selectors.station_get_for(actor=request.user, pk=unit_id)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from quanke.assistance.models import PROGRAM_ITEMS, ReviewOutcome
+from quanke.core import limits
 from quanke.matters.models import Channel
 from quanke.registry.models import Program
 
@@ -22,14 +23,19 @@ class DecisionForm(forms.Form):
 class ReviewForm(forms.Form):
     reviewed_on = forms.DateField(label=_("复核日期"), widget=forms.DateInput(attrs={"type": "date"}))
     outcome = forms.ChoiceField(label=_("复核结论"), choices=ReviewOutcome.choices)
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=limits.NOTE, label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ApplicationForm(forms.Form):
     program = forms.ChoiceField(label=_("救助项目"))
     channel = forms.ChoiceField(label=_("受理渠道"), choices=Channel.choices, initial=Channel.WINDOW)
     request_text = forms.CharField(
-        label=_("居民诉求"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limits.REQUEST_TEXT,
+        label=_("居民诉求"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -40,7 +46,9 @@ class ApplicationForm(forms.Form):
 class InvestigateForm(forms.Form):
     investigated_on = forms.DateField(label=_("入户调查日期"), widget=forms.DateInput(attrs={"type": "date"}))
     investigators = forms.CharField(label=_("调查人员"), max_length=100)
-    record = forms.CharField(label=_("调查记录"), widget=forms.Textarea(attrs={"rows": 3}))
+    record = forms.CharField(
+        max_length=limits.RECORD, label=_("调查记录"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class PublicizeForm(forms.Form):
@@ -60,19 +68,27 @@ class ApproveForm(forms.Form):
         help_text=_("审批金额与测算金额相同时可不填。"),
     )
     objections = forms.CharField(
-        label=_("公示期间异议及处理"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limits.NOTE,
+        label=_("公示期间异议及处理"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class RefuseForm(forms.Form):
     reasons = forms.CharField(
-        label=_("不予批准理由（书面告知申请人）"), widget=forms.Textarea(attrs={"rows": 3})
+        max_length=limits.NOTE,
+        label=_("不予批准理由（书面告知申请人）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class ReferForm(forms.Form):
     note = forms.CharField(
-        label=_("报送说明（可选）"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("报送说明（可选）"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core import limits
+from quanke.core.limits import text_field
 from quanke.core.models import BaseModel, OrgUnit
 from quanke.registry.models import Household, Program, Resident
 
@@ -212,7 +214,7 @@ class Finding(models.Model):
     status = models.CharField(
         _("状态"), max_length=12, choices=FindingStatus.choices, default=FindingStatus.OPEN
     )
-    reason = models.TextField(_("处理理由"), blank=True)
+    reason = text_field(_("处理理由"), limits.NOTE, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("处理人"),
@@ -289,7 +291,7 @@ class AssistanceReview(BaseModel):
     program = models.CharField(_("待遇项目"), max_length=20, choices=Program.choices, default=Program.DIBAO)
     reviewed_on = models.DateField(_("复核日期"))
     outcome = models.CharField(_("复核结论"), max_length=20, choices=ReviewOutcome.choices)
-    note = models.TextField(_("说明"), blank=True)
+    note = text_field(_("说明"), limits.NOTE, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("复核人"),
@@ -388,11 +390,11 @@ class AssistanceApplication(BaseModel):
     accepted_on = models.DateField(_("受理日期"))
     investigated_on = models.DateField(_("入户调查日期"), null=True, blank=True)
     investigators = models.CharField(_("调查人员"), max_length=100, blank=True)
-    investigation_record = models.TextField(_("入户调查记录"), blank=True)
+    investigation_record = text_field(_("入户调查记录"), limits.RECORD, blank=True)
     assessment = models.JSONField(_("调查时规则评估"), default=dict, blank=True)
     publicity_start = models.DateField(_("公示开始"), null=True, blank=True)
     publicity_end = models.DateField(_("公示结束"), null=True, blank=True)
-    publicity_objections = models.TextField(_("公示期间异议"), blank=True)
+    publicity_objections = text_field(_("公示期间异议"), limits.NOTE, blank=True)
     decided_on = models.DateField(_("审核确认日期"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -411,8 +413,8 @@ class AssistanceApplication(BaseModel):
     computed_amount = models.DecimalField(
         _("规则测算月金额（元）"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    amount_reason = models.TextField(_("审批金额与测算不一致的理由"), blank=True)
-    refusal_reasons = models.TextField(_("不予批准理由"), blank=True)
+    amount_reason = text_field(_("审批金额与测算不一致的理由"), limits.NOTE, blank=True)
+    refusal_reasons = text_field(_("不予批准理由"), limits.NOTE, blank=True)
     # The written refusal (不予批准告知书) is due within NOTICE_WORKING_DAYS of the decision.
     notice_due_on = models.DateField(_("告知书送达期限"), null=True, blank=True)
     notice_delivered_on = models.DateField(_("告知书送达日期"), null=True, blank=True)

@@ -38,6 +38,7 @@ from quanke.assistance.scanning import Progress, ScanResult, scan_registry
 from quanke.catalog.models import Item
 from quanke.core import permissions, workdays
 from quanke.core.audit import audit_record
+from quanke.core.errors import invalid
 from quanke.core.models import AuditEvent, UnitLevel
 from quanke.matters import services as matter_services
 from quanke.matters.models import Channel, Kind
@@ -49,14 +50,14 @@ from quanke.registry.models import Household, Program, Resident
 class AmountReasonRequired(ValidationError):
     """An approved amount that differs from the rules' computation came without a written reason."""
 
-    api_code = "amount_reason_required"
+    api_code = "assistance.amount_reason_required"
 
 
 class StepRefused(ValidationError):
     """The finding or application cannot move to the requested step from where it stands now. Still a
     ValidationError, so the pages show it as a form error; the API answers it with 409 rather than 422."""
 
-    code = "illegal_transition"
+    code = "assistance.illegal_transition"
 
     def __init__(self, message):
         super().__init__(message, code=self.code)
@@ -91,7 +92,7 @@ def _decide(*, actor, finding: Finding, status: str, reason: str) -> Finding:
     )
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("请填写处理理由。")})
+        raise invalid("assistance.reason_required", _("请填写处理理由。"), "reason")
     with transaction.atomic():
         locked = Finding.objects.select_for_update().get(pk=finding.pk)
         if status not in FINDING_TRANSITIONS[FindingStatus(locked.status)]:
@@ -151,9 +152,9 @@ def review_record(
     if outcome not in ReviewOutcome.values:
         raise ValidationError({"outcome": _("请选择复核结论。")})
     if reviewed_on > timezone.localdate():
-        raise ValidationError({"reviewed_on": _("复核日期不能晚于今天。")})
+        raise invalid("assistance.date_in_future", _("复核日期不能晚于今天。"), "reviewed_on")
     if outcome != ReviewOutcome.CONTINUE and not note.strip():
-        raise ValidationError({"note": _("调整、渐退或停止享受须写明理由。")})
+        raise invalid("assistance.reason_required", _("调整、渐退或停止享受须写明理由。"), "note")
     with transaction.atomic():
         review = AssistanceReview.objects.create(
             household=household,
@@ -221,9 +222,9 @@ def application_open(
     if then not in ("route", "request_materials"):
         raise ValidationError({"then": _("未知的处理方式。")})
     if program not in PROGRAM_ITEMS:
-        raise ValidationError({"program": _("请选择救助项目。")})
+        raise invalid("assistance.unknown_program", _("请选择救助项目。"), "program")
     if finding is not None and (finding.program != program or finding.household_id != resident.household_id):
-        raise ValidationError({"program": _("申请与来源线索的救助项目或家庭不一致。")})
+        raise invalid("assistance.unknown_program", _("申请与来源线索的救助项目或家庭不一致。"), "program")
     if item is not None and PROCEDURE_ITEMS.get(item.code) != program:
         raise ValidationError({"item": _("该事项不是所选救助项目的申请。")})
     item = item or Item.objects.filter(code=PROGRAM_ITEMS[program]).first()
@@ -233,7 +234,7 @@ def application_open(
         household=resident.household, resident=resident, program=program, step__in=OPEN_STEPS
     ).exists()
     if open_already:
-        raise ValidationError({"program": _("该居民已有一件办理中的同类申请。")})
+        raise invalid("assistance.duplicate_application", _("该居民已有一件办理中的同类申请。"), "program")
     with transaction.atomic():
         matter = matter_services.plain_intake(
             actor=actor,
@@ -358,13 +359,13 @@ def application_investigate(
 ) -> AssistanceApplication:
     """Home investigation (入户调查): the record, who went, and the rules' assessment on that day."""
     if not (record or "").strip():
-        raise ValidationError({"record": _("请填写入户调查记录。")})
+        raise invalid("assistance.record_required", _("请填写入户调查记录。"), "record")
     if investigated_on > timezone.localdate():
-        raise ValidationError({"investigated_on": _("调查日期不能晚于今天。")})
+        raise invalid("assistance.date_in_future", _("调查日期不能晚于今天。"), "investigated_on")
     with transaction.atomic():
         app = _lock_application(actor, application, ApplicationStep.INVESTIGATED)
         if investigated_on < app.accepted_on:
-            raise ValidationError({"investigated_on": _("调查日期不能早于受理日期。")})
+            raise invalid("assistance.date_out_of_order", _("调查日期不能早于受理日期。"), "investigated_on")
         _hold_matter(actor, app, at)
         view = selectors.household_assessment(actor=actor, resident=app.resident, on=investigated_on)
         before = app.step
@@ -390,13 +391,13 @@ def application_investigate(
 def application_publicize(*, actor, application: AssistanceApplication, start: date) -> AssistanceApplication:
     """Post the household's name publicly (公示) for 7 days before confirmation."""
     if start > timezone.localdate():
-        raise ValidationError({"start": _("公示开始日期不能晚于今天。")})
+        raise invalid("assistance.date_in_future", _("公示开始日期不能晚于今天。"), "start")
     with transaction.atomic():
         app = _lock_application(actor, application, ApplicationStep.PUBLICITY)
         if not app.needs_publicity:
             raise StepRefused(_("该项目无需公示，可直接审核确认。"))
         if app.investigated_on and start < app.investigated_on:
-            raise ValidationError({"start": _("公示不能早于入户调查。")})
+            raise invalid("assistance.date_out_of_order", _("公示不能早于入户调查。"), "start")
         before = app.step
         app.step = ApplicationStep.PUBLICITY
         app.publicity_start = start
@@ -416,20 +417,19 @@ def _check_street_authority(app: AssistanceApplication, amount: Decimal, on: dat
         return
     limit = selectors.temporary_street_limit(app.unit, on)
     if limit is not None and amount > limit.amount:
-        raise ValidationError(
-            {
-                "monthly_amount": _(
-                    "临时救助金额 %(a)s 元超过街道（乡镇）审批限额 %(l)s 元（%(place)s，自 %(d)s 起），"
-                    "须报区县民政局审批：请使用“报区县民政局审批”将办件转区县办理。"
-                )
-                % {
-                    "a": amount.quantize(Decimal("0.01")),
-                    "l": limit.amount,
-                    "place": limit.locality_label,
-                    "d": limit.start.isoformat(),
-                }
+        raise invalid(
+            "assistance.above_street_limit",
+            _(
+                "临时救助金额 %(a)s 元超过街道（乡镇）审批限额 %(l)s 元（%(place)s，自 %(d)s 起），"
+                "须报区县民政局审批：请使用“报区县民政局审批”将办件转区县办理。"
+            )
+            % {
+                "a": amount.quantize(Decimal("0.01")),
+                "l": limit.amount,
+                "place": limit.locality_label,
+                "d": limit.start.isoformat(),
             },
-            code="above_street_limit",
+            "monthly_amount",
         )
 
 
@@ -477,19 +477,18 @@ def application_approve(
     """Confirmation (审核确认): payment from the month after the decision, written into the registry. An amount
     other than the one the rules computed at the home investigation needs the decider's written reason."""
     if monthly_amount is None or monthly_amount < 0:
-        raise ValidationError({"monthly_amount": _("请填写月救助金额。")})
+        raise invalid("assistance.amount_required", _("请填写月救助金额。"), "monthly_amount")
     if decided_on > timezone.localdate():
-        raise ValidationError({"decided_on": _("审核确认日期不能晚于今天。")})
+        raise invalid("assistance.date_in_future", _("审核确认日期不能晚于今天。"), "decided_on")
     with transaction.atomic():
         app = _lock_application(actor, application, ApplicationStep.APPROVED)
         if app.needs_publicity and app.step != ApplicationStep.PUBLICITY:
             raise StepRefused(_("须先公示 %(n)d 天再审核确认。") % {"n": PUBLICITY_DAYS})
         if app.step == ApplicationStep.PUBLICITY and decided_on <= app.publicity_end:
-            raise ValidationError(
-                {
-                    "decided_on": _("公示期至 %(d)s 结束，期满后方可审核确认。")
-                    % {"d": app.publicity_end.isoformat()}
-                }
+            raise invalid(
+                "assistance.publicity_not_over",
+                _("公示期至 %(d)s 结束，期满后方可审核确认。") % {"d": app.publicity_end.isoformat()},
+                "decided_on",
             )
         if app.program == Program.TEMPORARY:
             _check_street_authority(app, Decimal(monthly_amount), decided_on)
@@ -575,7 +574,7 @@ def application_refuse(
     """Refusal, always in writing with the reasons (the matter is closed as 不予受理/不予批准 with them)."""
     reasons = (reasons or "").strip()
     if not reasons:
-        raise ValidationError({"reasons": _("不予批准须书面说明理由。")})
+        raise invalid("assistance.reason_required", _("不予批准须书面说明理由。"), "reasons")
     with transaction.atomic():
         app = _lock_application(actor, application, ApplicationStep.REFUSED)
         _hold_matter(actor, app, at)
@@ -604,7 +603,7 @@ def application_notice_deliver(
 ) -> AssistanceApplication:
     """Record that the written refusal (不予批准告知书) reached the applicant, by whoever decided it."""
     if delivered_on > timezone.localdate():
-        raise ValidationError({"delivered_on": _("送达日期不能晚于今天。")})
+        raise invalid("assistance.date_in_future", _("送达日期不能晚于今天。"), "delivered_on")
     with transaction.atomic():
         app = (
             AssistanceApplication.objects.select_for_update()
@@ -617,7 +616,7 @@ def application_notice_deliver(
         if app.notice_delivered_on is not None:
             raise StepRefused(_("告知书已于 %(d)s 登记送达。") % {"d": app.notice_delivered_on.isoformat()})
         if delivered_on < app.decided_on:
-            raise ValidationError({"delivered_on": _("送达日期不能早于决定日期。")})
+            raise invalid("assistance.date_out_of_order", _("送达日期不能早于决定日期。"), "delivered_on")
         app.notice_delivered_on, app.notice_delivered_by = delivered_on, actor
         app.save(update_fields=["notice_delivered_on", "notice_delivered_by", "updated_at"])
         audit_record(

@@ -11,6 +11,7 @@ from quanke.casework.models import (
     Severity,
     ShareKind,
 )
+from quanke.core import limits
 from quanke.network.models import ResourceKind, ServiceKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,7 +27,9 @@ class CaseOpenForm(forms.Form):
         help_text=_("办件编号、走访记录号、转介单号等"),
     )
     origin_note = forms.CharField(label=_("来源说明"), max_length=200, required=False)
-    presenting_problem = forms.CharField(label=_("主要问题"), widget=forms.Textarea(attrs={"rows": 3}))
+    presenting_problem = forms.CharField(
+        max_length=limits.NOTE, label=_("主要问题"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ConsentForm(forms.Form):
@@ -62,7 +65,9 @@ class ReasonForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     risk_level = forms.ChoiceField(label=_("风险等级"), choices=RiskLevel.choices)
-    summary = forms.CharField(label=_("评估小结"), widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        max_length=limits.RECORD, label=_("评估小结"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     emergency_reason = forms.CharField(
         label=_("紧急评估理由"),
         max_length=200,
@@ -87,7 +92,9 @@ class AssessmentForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    goals = forms.CharField(label=_("服务目标"), widget=forms.Textarea(attrs={"rows": 3}))
+    goals = forms.CharField(
+        max_length=limits.RECORD, label=_("服务目标"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     # The draft and revision the form was read at (services.plan_mark): a stale save is refused.
     revision = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
@@ -216,7 +223,9 @@ class PlanActionForm(forms.Form):
 
 class ClosureForm(forms.Form):
     outcome = forms.ChoiceField(label=_("结案成效"), choices=ClosureOutcome.choices)
-    reason = forms.CharField(label=_("结案理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=limits.NOTE, label=_("结案理由"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AssignForm(forms.Form):

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core import limits
+from quanke.core.limits import text_field
 from quanke.core.models import BaseModel, OrgUnit
 
 
@@ -86,7 +88,7 @@ class Case(BaseModel):
     origin_kind = models.CharField(_("来源"), max_length=14, choices=OriginKind.choices)
     origin_reference = models.CharField(_("来源记录编号"), max_length=40, blank=True, db_index=True)
     origin_note = models.CharField(_("来源说明"), max_length=200, blank=True)
-    presenting_problem = models.TextField(_("主要问题"))
+    presenting_problem = text_field(_("主要问题"), limits.NOTE)
     status = models.CharField(_("状态"), max_length=18, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     risk_level = models.CharField(_("风险等级"), max_length=8, choices=RiskLevel.choices, blank=True)
     workers = models.ManyToManyField(
@@ -99,7 +101,7 @@ class Case(BaseModel):
     closure_outcome = models.CharField(
         _("结案成效"), max_length=12, choices=ClosureOutcome.choices, blank=True
     )
-    closure_reason = models.TextField(_("结案理由"), blank=True)
+    closure_reason = text_field(_("结案理由"), limits.NOTE, blank=True)
     closure_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -233,7 +235,7 @@ class Assessment(BaseModel):
         settings.AUTH_USER_MODEL, verbose_name=_("评估人"), on_delete=models.PROTECT, related_name="+"
     )
     risk_level = models.CharField(_("风险等级"), max_length=8, choices=RiskLevel.choices)
-    summary = models.TextField(_("评估小结"))
+    summary = text_field(_("评估小结"), limits.RECORD)
     # The consent this assessment rests on; empty only under an emergency reason the head must confirm.
     consent = models.ForeignKey(
         Consent,
@@ -318,7 +320,7 @@ class Plan(BaseModel):
     version = models.PositiveSmallIntegerField(_("版本"))
     # Edits of this version's draft (quanke.core.concurrency): a save from a stale form is refused.
     revision = models.PositiveIntegerField(_("修订号"), default=1, editable=False)
-    goals = models.TextField(_("服务目标"))
+    goals = text_field(_("服务目标"), limits.RECORD)
     status = models.CharField(_("状态"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("制定人"), on_delete=models.PROTECT, related_name="+"
@@ -449,7 +451,7 @@ class FollowUp(BaseModel):
         settings.AUTH_USER_MODEL, verbose_name=_("回访社工"), on_delete=models.PROTECT, related_name="+"
     )
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
-    result = models.TextField(_("回访情况"), blank=True)
+    result = text_field(_("回访情况"), limits.NOTE, blank=True)
 
     class Meta:
         verbose_name = _("跟进回访")

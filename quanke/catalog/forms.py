@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from quanke.catalog.knowledge import DocKind
+from quanke.core import limits
 
 
 class SupersedeForm(forms.Form):
@@ -15,9 +16,17 @@ class SupersedeForm(forms.Form):
     )
     effective_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
     summary = forms.CharField(label=_("摘要"), max_length=300, required=False)
-    body = forms.CharField(label=_("正文"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    body = forms.CharField(
+        max_length=limits.CATALOG_TEXT,
+        label=_("正文"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
     steps = forms.CharField(
-        label=_("办理步骤（每行一步）"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+        max_length=limits.CATALOG_TEXT,
+        label=_("办理步骤（每行一步）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     organisation = forms.CharField(label=_("单位名称"), max_length=100, required=False)
     phone = forms.CharField(label=_("电话"), max_length=60, required=False)

@@ -9,6 +9,8 @@ from datetime import date
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core import limits
+from quanke.core.limits import text_field
 from quanke.core.models import BaseModel
 
 
@@ -57,7 +59,7 @@ class Document(BaseModel):
     effective_from = models.DateField(_("生效日期"), null=True, blank=True)
     expires_on = models.DateField(_("失效日期"), null=True, blank=True)
     summary = models.CharField(_("摘要"), max_length=300, blank=True)
-    body = models.TextField(_("正文"), blank=True)
+    body = text_field(_("正文"), limits.CATALOG_TEXT, blank=True)
     steps = models.JSONField(_("办理步骤"), default=list, blank=True)
     # Contacts: a repair vendor, a hospital or a department.
     organisation = models.CharField(_("单位名称"), max_length=100, blank=True)

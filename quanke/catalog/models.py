@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core import limits
+from quanke.core.limits import text_field
 from quanke.core.models import BaseModel, OrgUnit, Specialty
 from quanke.registry.models import DocumentKind
 
@@ -52,8 +54,8 @@ class Item(BaseModel):
     specialty = models.CharField(
         _("主管专岗"), max_length=20, choices=Specialty.choices, default=Specialty.GENERAL
     )
-    description = models.TextField(_("事项说明"), blank=True)
-    eligibility = models.TextField(_("申请对象"), blank=True)
+    description = text_field(_("事项说明"), limits.CATALOG_TEXT, blank=True)
+    eligibility = text_field(_("申请对象"), limits.CATALOG_TEXT, blank=True)
     legal_basis = models.CharField(_("设立依据"), max_length=300, blank=True)
     legal_limit_days = models.PositiveSmallIntegerField(_("法定时限（工作日）"), null=True, blank=True)
     promised_limit_days = models.PositiveSmallIntegerField(_("承诺时限（工作日）"), null=True, blank=True)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core import limits
 from quanke.matters.models import Channel, Kind
 
 THEN_CHOICES = [
@@ -26,7 +27,10 @@ class DeskForm(forms.Form):
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.WINDOW, label=_("渠道"))
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.APPLICATION, label=_("类型"))
     request_text = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("居民诉求")
+        max_length=limits.REQUEST_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("居民诉求"),
     )
     then = forms.ChoiceField(choices=THEN_CHOICES, initial="on_spot")
     note = forms.CharField(required=False, max_length=1000, label=_("说明"))

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core import limits
+from quanke.core.limits import text_field
 from quanke.core.models import BaseModel, OrgUnit, Specialty
 
 
@@ -182,7 +184,7 @@ class Matter(BaseModel):
     )
     kind = models.CharField(_("类型"), max_length=15, choices=Kind.choices, default=Kind.APPLICATION)
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, default=Channel.WINDOW)
-    request_text = models.TextField(_("居民诉求（原话）"), blank=True)
+    request_text = text_field(_("居民诉求（原话）"), limits.REQUEST_TEXT, blank=True)
     status = models.CharField(
         _("状态"), max_length=15, choices=Status.choices, default=Status.ACCEPTED, db_index=True
     )
@@ -217,7 +219,7 @@ class Matter(BaseModel):
     paused_on = models.DateField(_("补正开始日期"), null=True, blank=True)
     paused_working_days = models.PositiveSmallIntegerField(_("补正暂停工作日"), default=0)
     trips = models.PositiveSmallIntegerField(_("跑动次数"), default=0)
-    result_note = models.TextField(_("办理结果/理由"), blank=True)
+    result_note = text_field(_("办理结果/理由"), limits.NOTE, blank=True)
 
     objects = MatterQuerySet.as_manager()
 
@@ -344,7 +346,7 @@ class MatterEvent(models.Model):
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
     from_status = models.CharField(_("原状态"), max_length=15, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=15, choices=Status.choices)
-    note = models.TextField(_("说明"), blank=True)
+    note = text_field(_("说明"), limits.NOTE, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:

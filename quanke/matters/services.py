@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from quanke.catalog.models import Handling, RouteLevel
 from quanke.core import hooks, permissions, workdays
 from quanke.core.audit import audit_record
+from quanke.core.errors import invalid
 from quanke.core.models import AuditEvent, UnitLevel, User
 from quanke.matters import checklist, steps
 from quanke.matters.models import (
@@ -153,7 +154,7 @@ def matter_accept(
     if kind not in Kind.values:
         raise ValidationError({"kind": _("请选择办理或咨询。")})
     if not item.active:
-        raise ValidationError({"item": _("该事项已停用。")})
+        raise invalid("matters.item_unavailable", _("该事项已停用。"), "item")
     at = _now(at)
     received = {int(i) for i in received_material_ids}
     with transaction.atomic():
@@ -277,11 +278,11 @@ def _settle_materials(m: Matter, received_lines, waived_lines) -> dict:
     }
     left = [line.name for pk, line in outstanding.items() if pk not in received_ids and pk not in waived]
     if left and hooks.intake_handler(m.item.code) is None:
-        raise ValidationError(
-            {
-                "materials": _("以下材料待补交：%(names)s。请确认已收取，或逐项写明免交理由后再办结。")
-                % {"names": "、".join(left)}
-            }
+        raise invalid(
+            "matters.materials_missing",
+            _("以下材料待补交：%(names)s。请确认已收取，或逐项写明免交理由后再办结。")
+            % {"names": "、".join(left)},
+            "materials",
         )
     for line in received:
         line.state = MaterialState.RECEIVED
@@ -333,7 +334,9 @@ def matter_route(*, actor, matter: Matter, handling_unit=None, specialty: str = 
         default_unit, default_specialty = default_route(m.item, m.unit)
         target = handling_unit or default_unit
         if target.pk not in {u.pk for u in route_targets(m.unit)}:
-            raise ValidationError({"handling_unit": _("只能流转到本站后台或上级街道、区县部门。")})
+            raise invalid(
+                "matters.bad_target", _("只能流转到本站后台或上级街道、区县部门。"), "handling_unit"
+            )
         from_status = m.status
         m.status, m.handling_unit, m.assigned_to = Status.ROUTED, target, None
         m.specialty = specialty or m.specialty or default_specialty
@@ -426,9 +429,9 @@ def matter_forward(*, actor, matter: Matter, department, note: str = "", at=None
         steps.check(actor, m, Action.FORWARD)
         ancestors = {u.pk for u in m.unit.ancestors()}
         if department is None or department.pk not in ancestors or department.pk == m.handling_unit_id:
-            raise ValidationError({"department": _("只能转到本社区所属街道或区县的部门。")})
+            raise invalid("matters.bad_target", _("只能转到本社区所属街道或区县的部门。"), "department")
         if department.level not in (UnitLevel.STREET, UnitLevel.COUNTY):
-            raise ValidationError({"department": _("只能转到街道或区县部门。")})
+            raise invalid("matters.bad_target", _("只能转到街道或区县部门。"), "department")
         m.status, m.handling_unit, m.assigned_to = Status.ROUTED, department, None
         return _record(
             m,
@@ -455,7 +458,7 @@ def matter_request_materials(
         missing = list(m.materials.filter(state=MaterialState.MISSING).values_list("name", flat=True))
         note = steps.clean_note(Action.REQUEST_MATERIALS, m, note)
         if not note and not missing:
-            raise ValidationError({"note": _("请写明需补正的材料。")})
+            raise invalid("matters.note_required", _("请写明需补正的材料。"), "note")
         from_status = m.status
         m.status, m.paused_from, m.paused_on = Status.AWAITING_MATERIALS, from_status, _local_date(at)
         return _record(
@@ -556,9 +559,9 @@ def matter_reassign(*, actor, matter: Matter, to_user, note: str = "", at=None) 
         m = _lock(matter, actor)
         steps.check(actor, m, Action.REASSIGN)
         if not permissions.may_take_reassigned_matters(to_user, m.unit):
-            raise ValidationError({"to_user": _("只能改派给本站后台工作人员。")})
+            raise invalid("matters.bad_target", _("只能改派给本站后台工作人员。"), "to_user")
         if to_user.pk == m.assigned_to_id:
-            raise ValidationError({"to_user": _("该办件已由此人办理。")})
+            raise invalid("matters.bad_target", _("该办件已由此人办理。"), "to_user")
         from_status, previous = m.status, (m.assigned_to.display_name if m.assigned_to_id else "")
         m.status, m.assigned_to = Status.IN_PROGRESS, to_user
         return _record(

@@ -11,13 +11,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from quanke.catalog.models import Handling
-from quanke.core import hooks, permissions
+from quanke.core import hooks, limits, permissions
+from quanke.core.errors import invalid
 from quanke.matters.models import (
     OPEN_STATUSES,
     TRANSITIONS,
@@ -34,7 +34,7 @@ S = Status
 class TransitionRefused(Exception):
     """The requested step is not allowed from the matter's current status (or not for this item)."""
 
-    code = "illegal_transition"
+    code = "matters.illegal_transition"
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -151,7 +151,14 @@ class Note(Field):
     def clean(self, matter: Matter, text: str) -> str:
         text = (text or "").strip()
         if not text and self.required(matter):
-            raise ValidationError({"note": str(self.message)})
+            raise invalid("matters.note_required", str(self.message), "note")
+        if len(text) > limits.NOTE:
+            # The web form posts the step's note as free text: the limit is checked here for both channels.
+            raise invalid(
+                "matters.text_too_long",
+                _("说明最多 %(n)d 个字（当前 %(m)d 个）。") % {"n": limits.NOTE, "m": len(text)},
+                "note",
+            )
         return text
 
 
@@ -173,7 +180,7 @@ def _services():
 def _route_unit(m, p):
     unit = _pick(_services().route_targets(m.unit), p.value("route_unit"), via=p.via, api_key="code")
     if unit is False:
-        raise ValidationError({"route_unit": _("该单位不是可选的流转对象。")})
+        raise invalid("matters.bad_target", _("该单位不是可选的流转对象。"), "route_unit")
     return {"handling_unit": unit}
 
 
@@ -187,7 +194,7 @@ def _to_user(m, p):
 
     user = _pick(selectors.reassign_choices(unit=m.unit), p.value("to_user"), via=p.via, api_key="username")
     if not user:
-        raise ValidationError({"to_user": _("请选择本站后台工作人员。")})
+        raise invalid("matters.bad_target", _("请选择本站后台工作人员。"), "to_user")
     return {"to_user": user}
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core import limits
 from quanke.network.models import (
     ActivityType,
     OrganisationKind,
@@ -173,7 +174,9 @@ class ActivityForm(forms.Form):
         label=_("参与志愿者"), queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 8})
     )
     extra_participants = forms.IntegerField(label=_("参与居民人数（未逐一登记）"), min_value=0, initial=0)
-    outcome = forms.CharField(label=_("活动成效"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    outcome = forms.CharField(
+        max_length=limits.NOTE, label=_("活动成效"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, units=None, organisations=None, volunteers=None, **kwargs):
         super().__init__(*args, **kwargs)

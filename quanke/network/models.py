@@ -17,7 +17,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core import limits
 from quanke.core.ledger import BalanceRow
+from quanke.core.limits import text_field
 from quanke.core.models import BaseModel, OrgUnit
 
 
@@ -239,7 +241,7 @@ class Activity(BaseModel):
     )
     # Residents who came but are not on the registry (visitors, children from outside) are only counted.
     extra_participants = models.PositiveIntegerField(_("其他参与人数"), default=0)
-    outcome = models.TextField(_("活动成效"), blank=True)
+    outcome = text_field(_("活动成效"), limits.NOTE, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core import limits
 from quanke.core.concurrency import Versioned
+from quanke.core.limits import text_field
 from quanke.core.models import BaseModel, OrgUnit
 
 
@@ -134,7 +136,7 @@ class Resident(Versioned, BaseModel):
     in_school = models.BooleanField(_("在校就读"), default=False)
     has_capable_supporter = models.BooleanField(_("有赡养/抚养/扶养能力人"), default=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("人群标签"), blank=True, related_name="residents")
-    notes = models.TextField(_("备注"), blank=True)
+    notes = text_field(_("备注"), limits.NOTE, blank=True)
 
     class Meta:
         verbose_name = _("居民")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from quanke.core import permissions
 from quanke.core.audit import audit_record, diff, snapshot
 from quanke.core.concurrency import lock_current
+from quanke.core.errors import invalid
 from quanke.core.models import AuditEvent, UnitLevel
 from quanke.registry import idnumber
 from quanke.registry.models import Benefit, Household, Resident, ResidentMove, Tag
@@ -126,7 +127,7 @@ def resident_create(*, actor, household: Household, tags: list[Tag] | None = Non
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from None
     if Resident.objects.filter(id_number=parsed.value).exists():
-        raise ValidationError({"id_number": _("该身份证号已登记，请勿重复登记。")})
+        raise invalid("registry.duplicate_id_number", _("该身份证号已登记，请勿重复登记。"), "id_number")
     _check_disability(fields.get("disability_kind", ""), fields.get("disability_grade"))
     resident = Resident(household=household, unit=household.unit, **fields)
     _apply_identity(resident)
@@ -177,7 +178,9 @@ def resident_update(
             except ValidationError as exc:
                 raise ValidationError({"id_number": exc.messages}) from None
             if Resident.objects.filter(id_number=resident.id_number).exclude(pk=resident.pk).exists():
-                raise ValidationError({"id_number": _("该身份证号已登记，请勿重复登记。")})
+                raise invalid(
+                    "registry.duplicate_id_number", _("该身份证号已登记，请勿重复登记。"), "id_number"
+                )
         else:
             resident.name_pinyin, resident.name_initials = pinyin_keys(resident.name)
         if isinstance(resident.monthly_income, (int, float, str)):

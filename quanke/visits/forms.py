@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core import limits
 from quanke.visits import schedule
 from quanke.visits.services import check_blood_pressure
 
@@ -26,7 +27,10 @@ class BookingForm(forms.Form):
     )
     item = forms.ModelChoiceField(label=_("预约事项"), queryset=None, required=False)
     request_text = forms.CharField(
-        label=_("诉求（原话）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limits.REQUEST_TEXT,
+        label=_("诉求（原话）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     # Not required in the browser: left empty with a resident picked, the view fills her household's address
     # (the no-JavaScript path); with nobody picked the service asks for it.
@@ -125,7 +129,10 @@ class VisitForm(forms.Form):
     )
     met_others = forms.CharField(label=_("其他在场人员"), max_length=100, required=False)
     observations = forms.CharField(
-        label=_("走访情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=limits.RECORD,
+        label=_("走访情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     bp_resident = forms.ModelChoiceField(label=_("测量血压的居民"), queryset=None, required=False)
     systolic = forms.IntegerField(
@@ -142,7 +149,10 @@ class VisitForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     forms_filled = forms.CharField(
-        label=_("填写的表格（每行一项）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limits.NOTE,
+        label=_("填写的表格（每行一项）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     before_booking_confirmed = forms.BooleanField(
         label=_("确认本次走访早于预约时段（如居民提前联系、顺路先访）"), required=False

@@ -8,7 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core import limits
 from quanke.core.ledger import BalanceRow
+from quanke.core.limits import text_field
 from quanke.core.models import BaseModel, OrgUnit, Specialty
 
 
@@ -119,7 +121,7 @@ class Booking(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    request_text = models.TextField(_("诉求"), blank=True)
+    request_text = text_field(_("诉求"), limits.REQUEST_TEXT, blank=True)
     address = models.CharField(_("上门地址"), max_length=200)
     preferred_time = models.CharField(_("希望时间"), max_length=100, blank=True)
     worker = models.ForeignKey(
@@ -277,7 +279,7 @@ class Visit(BaseModel):
         on_delete=models.SET_NULL,
         related_name="visits",
     )
-    observations = models.TextField(_("走访情况"), blank=True)
+    observations = text_field(_("走访情况"), limits.RECORD, blank=True)
     systolic = models.PositiveSmallIntegerField(_("收缩压（mmHg）"), null=True, blank=True)
     diastolic = models.PositiveSmallIntegerField(_("舒张压（mmHg）"), null=True, blank=True)
     pulse = models.PositiveSmallIntegerField(_("心率（次/分）"), null=True, blank=True)

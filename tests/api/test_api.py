@@ -59,4 +59,4 @@ def test_catalog_endpoint_and_openapi_document(client, cast):
 def test_validation_errors_are_translated_json(client, cast):
     response = client.get("/api/residents/?limit=abc", **bearer(cast.desk_a))
     assert response.status_code == 422
-    assert response.json()["code"] == "invalid" and "limit" in response.json()["message"]
+    assert response.json()["code"] == "api.validation" and "limit" in response.json()["message"]

@@ -64,7 +64,7 @@ def test_illegal_transition_is_409_with_code_and_chinese_message(client, cast):
     events = MatterEvent.objects.count()
     response = post(client, f"/api/matters/{code}/actions/route", {}, desk)
     assert response.status_code == 409
-    assert response.json()["code"] == "illegal_transition"
+    assert response.json()["code"] == "matters.illegal_transition"
     assert "当场办结" in response.json()["message"] and "不能变为" in response.json()["message"]
     assert (
         Matter.objects.get(tracking_code=code).status == "on_spot" and MatterEvent.objects.count() == events
@@ -79,7 +79,7 @@ def test_refuse_without_reason_is_422(client, cast):
     response = post(client, f"/api/matters/{code}/actions/refuse", {"note": ""}, desk)
     assert (
         response.status_code == 422
-        and response.json()["code"] == "invalid"
+        and response.json()["code"] == "matters.note_required"
         and "理由" in response.json()["message"]
     )
     assert Matter.objects.get(tracking_code=code).status == "accepted"

@@ -60,7 +60,7 @@ def test_a_different_amount_without_a_reason_is_refused_and_nothing_changes(cast
                 monthly_amount=Decimal("2380"),
                 amount_reason=reason,
             )
-        assert exc.value.api_code == "amount_reason_required"
+        assert exc.value.api_code == "assistance.amount_reason_required"
         unchanged(in_publicity)
 
 
@@ -130,7 +130,7 @@ def test_the_api_refuses_a_different_amount_without_a_reason(client, cast, in_pu
     )
     assert response.status_code == 422
     body = response.json()
-    assert body["code"] == "amount_reason_required"
+    assert body["code"] == "assistance.amount_reason_required"
     assert body["errors"]["amount_reason"] == [
         "审批金额 2380.00 元与规则测算的 2390.00 元不一致，须写明理由（将在申请页显示并记入审计）。"
     ]

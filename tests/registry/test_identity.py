@@ -233,8 +233,8 @@ def _full_width(value: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) for c in value)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_migration_normalises_stored_numbers():
+@pytest.mark.django_db(transaction=True)
+def test_migration_normalises_stored_numbers(migrated_data):
     other = idnumber.build("330102", date(1950, 3, 1), 11)
     try:
         apps = _migrate(BEFORE)
@@ -247,8 +247,8 @@ def test_migration_normalises_stored_numbers():
         _migrate(None)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_migration_stops_on_the_same_person_twice_and_changes_nothing():
+@pytest.mark.django_db(transaction=True)
+def test_migration_stops_on_the_same_person_twice_and_changes_nothing(migrated_data):
     try:
         apps = _migrate(BEFORE)
         ascii_row = _old_resident(apps, ASCII)

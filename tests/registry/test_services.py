@@ -46,6 +46,8 @@ def test_duplicate_id_number_refused(cast):
     with pytest.raises(ValidationError) as exc:
         services.resident_create(actor=cast.desk_a, household=h, name="某", id_number=r.id_number)
     assert "已登记" in str(exc.value)
+    # The stable code the API answers with.
+    assert exc.value.error_dict["id_number"][0].code == "registry.duplicate_id_number"
 
 
 def test_create_in_other_community_refused_and_nothing_written(cast):

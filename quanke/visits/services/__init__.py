@@ -3,6 +3,7 @@
 One module per topic; this package re-exports the public names so callers keep writing `services.<name>`."""
 
 from quanke.visits.services.bookings import (
+    BOOKING_FIELD_LENGTHS,
     SLOT_TAKEN,
     booking_cancel,
     booking_create,
@@ -29,6 +30,7 @@ from quanke.visits.services.stock import stock_issue, stock_receive, stock_retur
 from quanke.visits.services.visit import check_blood_pressure, visit_need_resolve, visit_record
 
 __all__ = [
+    "BOOKING_FIELD_LENGTHS",
     "SLOT_TAKEN",
     "slot_text",
     "booking_create",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from quanke.core import notify, permissions
 from quanke.core.audit import audit_record, snapshot
+from quanke.core.errors import invalid
 from quanke.core.models import AuditEvent, UnitLevel, User
 from quanke.visits import schedule
 from quanke.visits.models import (
@@ -19,6 +20,13 @@ from quanke.visits.models import (
 )
 
 SLOT_TAKEN = _("该时段已被预约，请选择其他时段。")
+
+
+# The lengths of a booking's typed fields, for the API schema that states them (PostgreSQL refuses longer ones).
+BOOKING_FIELD_LENGTHS = {
+    name: Booking._meta.get_field(name).max_length
+    for name in ("caller_name", "caller_phone", "address", "preferred_time")
+}
 
 
 def slot_text(booking: Booking) -> str:
@@ -117,13 +125,13 @@ def booking_create(
         raise ValidationError(errors)
     slot = schedule.find_slot(unit, slot_start)
     if slot is None or (worker is not None and worker not in slot.workers):
-        raise ValidationError({"slot": SLOT_TAKEN})
+        raise invalid("visits.slot_taken", SLOT_TAKEN, "slot")
     worker = worker or slot.workers[0]
     try:
         with transaction.atomic():
             _lock_worker(worker)
             if overlapping_bookings(worker, slot.start, slot.end).exists():
-                raise ValidationError({"slot": SLOT_TAKEN})
+                raise invalid("visits.slot_taken", SLOT_TAKEN, "slot")
             booking = Booking.objects.create(
                 unit=unit,
                 resident=resident,
@@ -152,7 +160,7 @@ def booking_create(
             _remind(booking)
     except IntegrityError:
         # The conditional unique index caught a booking that raced past the lock (or a clashing old slot grid).
-        raise ValidationError({"slot": SLOT_TAKEN}) from None
+        raise invalid("visits.slot_taken", SLOT_TAKEN, "slot") from None
     return booking
 
 

@@ -53,14 +53,6 @@ class IdleTimeoutMiddleware:
     """Signs out a session that made no request for IDLE_TIMEOUT_MINUTES; the next page then asks for the login.
     The time of the last request is kept in the session, written at most once a minute."""
 
-
-class RequestSizeLimitMiddleware:
-    """Refuse an oversized request body from its Content-Length, before anything reads it, with a translated
-    413 (JSON under /api/, a short page elsewhere) instead of Django's English 400 or a 500 from a view.
-
-    A body without files may be at most DATA_UPLOAD_MAX_MEMORY_SIZE; a multipart upload (an import file) at most
-    UPLOAD_MAX_REQUEST_SIZE, the import's own limits on size and rows being checked by the import itself."""
-
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -111,6 +103,19 @@ class SecondFactorMiddleware:
             return None
         target = reverse("core:otp_verify" if enrolled else "core:otp_setup")
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse an oversized request body from its Content-Length, before anything reads it, with a translated
+    413 (JSON under /api/, a short page elsewhere) instead of Django's English 400 or a 500 from a view.
+
+    A body without files may be at most DATA_UPLOAD_MAX_MEMORY_SIZE; a multipart upload (an import file) at most
+    UPLOAD_MAX_REQUEST_SIZE, the import's own limits on size and rows being checked by the import itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -173,9 +173,12 @@ def install(api) -> None:
                 ("409", "冲突（含 idempotency.in_progress）"),
                 ("422", "请求不正确（含 idempotency.key_reused）"),
             ):
-                responses.setdefault(
-                    status, {"description": text, "content": {"application/json": {"schema": _ERROR_SCHEMA}}}
-                )
+                # django-ninja keys the declared statuses by int; JSON would merge a str key over the declared one.
+                if status not in responses and int(status) not in responses:
+                    responses[status] = {
+                        "description": text,
+                        "content": {"application/json": {"schema": _ERROR_SCHEMA}},
+                    }
         return schema
 
     api.get_openapi_schema = get_openapi_schema

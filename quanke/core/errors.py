@@ -45,10 +45,16 @@ CODES: dict[str, str] = {
     # Registry (resident records).
     "registry.invalid": _("居民数据不符合规则（422）。"),
     "registry.duplicate_id_number": _("身份证号已登记（422）。"),
+    "registry.unknown_tag": _("没有这个人群标签，或无权按它筛选（422）。"),
+    "registry.stale_version": _("记录已被他人修改，请刷新后核对再保存（409）。"),
+    # Submitting once (Idempotency-Key).
+    "idempotency.key_reused": _("同一 Idempotency-Key 已用于内容不同的请求（422）。"),
+    "idempotency.in_progress": _("同一 Idempotency-Key 的请求仍在处理中（409）。"),
     # Other apps' rules, where no finer code is given.
     "catalog.invalid": _("事项目录查询不符合规则（422）。"),
     "intake.invalid": _("受理推荐查询不符合规则（422）。"),
     "casework.invalid": _("个案数据不符合规则（422）。"),
+    "casework.stale_version": _("服务计划草稿已被他人修改，请刷新后核对再保存（409）。"),
     "reports.invalid": _("统计查询不符合规则（422），如统计期间不正确。"),
 }
 

@@ -55,7 +55,7 @@ def test_concurrent_writers_wait_instead_of_database_is_locked(tmp_path):
     root = Path(__file__).resolve().parents[2]
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'writers.sqlite3'}",
         "VAR_DIR": str(tmp_path),
         "PYTHONPATH": str(root),

@@ -15,7 +15,7 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("理由"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=1000,
+        max_length=limits.NOTE,
         error_messages={"required": _("请填写处理理由。")},
     )
 
@@ -63,7 +63,7 @@ class ApproveForm(forms.Form):
     amount_reason = forms.CharField(
         label=_("金额与规则测算不一致的理由"),
         required=False,
-        max_length=1000,
+        max_length=limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("审批金额与测算金额相同时可不填。"),
     )

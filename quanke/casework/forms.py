@@ -204,7 +204,7 @@ class FollowUpForm(forms.Form):
 
 class FollowUpDoneForm(forms.Form):
     followup = forms.IntegerField()
-    result = forms.CharField(label=_("回访情况"), max_length=1000)
+    result = forms.CharField(label=_("回访情况"), max_length=limits.NOTE)
 
 
 class PlanActionForm(forms.Form):

@@ -126,11 +126,6 @@ def usable_tags(actor, tags) -> list:
     return [t for t in tags if can_use_tag(actor, t)]
 
 
-def can_view_sensitive_tag(actor, tag) -> bool:
-    """The older name of `can_use_tag` (kept for callers such as the import)."""
-    return can_use_tag(actor, tag)
-
-
 def subtree(unit, field: str = "unit") -> Q:
     """Q filter for rows whose `field` (an OrgUnit relation, or "" for OrgUnit itself) is `unit` or below it.
 

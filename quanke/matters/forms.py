@@ -33,7 +33,7 @@ class DeskForm(forms.Form):
         label=_("居民诉求"),
     )
     then = forms.ChoiceField(choices=THEN_CHOICES, initial="on_spot")
-    note = forms.CharField(required=False, max_length=1000, label=_("说明"))
+    note = forms.CharField(required=False, max_length=limits.NOTE, label=_("说明"))
     route_unit = forms.IntegerField(required=False)
 
     def clean(self):

@@ -389,7 +389,7 @@ def _parse_row(rownum, raw, index, err, *, actor, tags, maps) -> dict | None:
         tag = tags.get(name)
         if tag is None:
             bad("tags", _("未知标签“%(v)s”。") % {"v": name})
-        elif not permissions.can_view_sensitive_tag(actor, tag):
+        elif not permissions.can_use_tag(actor, tag):
             bad("tags", _("您无权设置标签“%(v)s”。") % {"v": name})
         elif tag.code not in row["tags"]:
             row["tags"].append(tag.code)
@@ -453,7 +453,7 @@ def plan(*, actor, unit, rows: list[dict], lock: bool = False) -> tuple[list[dic
         through = Resident.tags.through.objects.filter(resident__in=[r.pk for r in existing.values()])
         for resident_id, code in through.values_list("resident_id", "tag__code"):
             tag_codes.setdefault(resident_id, set()).add(code)
-    names = {t.code: t.name for t in Tag.objects.all() if permissions.can_view_sensitive_tag(actor, t)}
+    names = {t.code: t.name for t in Tag.objects.all() if permissions.can_use_tag(actor, t)}
     visible = set(names)
     households = set(Household.objects.filter(unit=unit).values_list("number", flat=True))
     entries, errors = [], []
@@ -663,7 +663,7 @@ def _commit(*, actor, unit, batch, result) -> ImportResult:
 
 def _apply(*, actor, unit, rows, entries, result, filename) -> None:
     tags = {t.code: t for t in Tag.objects.all()}
-    visible = {c for c, t in tags.items() if permissions.can_view_sensitive_tag(actor, t)}
+    visible = {c for c, t in tags.items() if permissions.can_use_tag(actor, t)}
     households = {h.number: h for h in Household.objects.filter(unit=unit)}
     by_pk = Resident.objects.select_related("household", "unit").in_bulk(
         [e["resident"] for e in entries if e["resident"]]

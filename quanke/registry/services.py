@@ -188,7 +188,7 @@ def resident_update(
         _check_disability(resident.disability_kind, resident.disability_grade)
         resident.save()
         if tags is not None:
-            hidden = [t for t in resident.tags.all() if not permissions.can_view_sensitive_tag(actor, t)]
+            hidden = [t for t in resident.tags.all() if not permissions.can_use_tag(actor, t)]
             resident.tags.set(list(tags) + hidden)
         after = {
             **snapshot(resident, RESIDENT_FIELDS),

@@ -134,6 +134,27 @@ def test_admin_create_of_a_resident_writes_a_create_row_with_its_values(admin_cl
     assert "name_pinyin" not in row.changes  # derived, as in the services' rows
 
 
+def test_admin_takes_an_id_number_as_the_registry_does(admin_client, cast, resident):
+    """Full-width digits and spaces are normalised before the check; the same person twice is refused with a form
+    error (not the database constraint's 500) and nothing is written."""
+    url = reverse("admin:registry_resident_change", args=[resident.pk])
+    data = _form_data(admin_client.get(url))
+    other = make_resident(cast.community_a, "另一人")
+    typed = " ".join("".join(chr(ord(c) + 0xFEE0) for c in other.id_number[:17]) + other.id_number[17:])
+    data["id_number"] = typed
+    start = _last()
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "id_number" in response.context["adminform"].form.errors
+    resident.refresh_from_db()
+    assert resident.id_number != other.id_number and not _since(start).exclude(action=A.READ).exists()
+    fresh = idnumber.build("330102", date(1961, 6, 7), 321)
+    data["id_number"] = " ".join("".join(chr(ord(c) + 0xFEE0) for c in fresh))
+    assert admin_client.post(url, data).status_code == 302
+    resident.refresh_from_db()
+    assert resident.id_number == fresh
+
+
 def test_admin_delete_of_a_resident_writes_a_delete_row(admin_client, cast, resident):
     pk = resident.pk
     start = _last()

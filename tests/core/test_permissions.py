@@ -43,12 +43,12 @@ def test_sensitive_tag_rules(cast):
     rehab = Tag.objects.get(code="drug_rehab")
     mental = Tag.objects.get(code="mental_disorder")
     elderly = Tag.objects.get(code="elderly")
-    assert permissions.can_view_sensitive_tag(cast.desk_a, elderly)
-    assert not permissions.can_view_sensitive_tag(cast.desk_a, rehab)
-    assert permissions.can_view_sensitive_tag(cast.head_a, rehab)
-    assert permissions.can_view_sensitive_tag(cast.back_a, mental)
-    assert not permissions.can_view_sensitive_tag(cast.back_a, rehab)
-    assert not permissions.can_view_sensitive_tag(cast.county_viewer, elderly)
+    assert permissions.can_use_tag(cast.desk_a, elderly)
+    assert not permissions.can_use_tag(cast.desk_a, rehab)
+    assert permissions.can_use_tag(cast.head_a, rehab)
+    assert permissions.can_use_tag(cast.back_a, mental)
+    assert not permissions.can_use_tag(cast.back_a, rehab)
+    assert not permissions.can_use_tag(cast.county_viewer, elderly)
 
 
 def test_inactive_user_has_no_access(cast):

@@ -111,6 +111,9 @@ INSTALLED_APPS = [
     "quanke.reports",
     "quanke.api",
     "quanke.public",
+    # Task queue (TASKS block below). After quanke.core, whose db_worker (heartbeat + reaper) overrides the app's.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -245,8 +248,6 @@ NEAR_DUE_WORKING_DAYS = env_int("NEAR_DUE_WORKING_DAYS", 2)
 
 # Generated export files (downloaded only through the permission-checked reports view, never served as media).
 EXPORTS_ROOT = Path(env_str("EXPORTS_ROOT", str(VAR_DIR / "exports")))
-# Embedded default: exports run in a thread after commit. Off in tests and when a task queue runs them.
-EXPORTS_IN_THREAD = env_bool("EXPORTS_IN_THREAD", True)
 # Resident import (quanke.registry.imports): checked while the upload is read, so a huge file stops early; a
 # preview not confirmed within IMPORT_PREVIEW_SECONDS is dropped.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
@@ -271,3 +272,26 @@ VISIT_PLAN_MAX_PER_WORKER = env_int("VISIT_PLAN_MAX_PER_WORKER", 50)
 ASSISTANCE_DEFAULT_LOCALITY = env_str("ASSISTANCE_DEFAULT_LOCALITY", "beijing")
 # Days a decided finding keeps the scan from raising the same lead again.
 ASSISTANCE_FINDING_SNOOZE_DAYS = env_int("ASSISTANCE_FINDING_SNOOZE_DAYS", 180)
+
+# --- Task queue and schedules (django-tasks + django-tasks-db; quanke/core/taskqueue.py, quanke/core/schedule.py) --
+# "database": tasks are rows that `manage.py db_worker` processes run (any number, on any machine, one database);
+# "immediate": a task runs inside the enqueueing process (the test suite; a one-process trial without a worker).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+# A worker writes its heartbeat every TASKS_HEARTBEAT_SECONDS; a worker silent for TASKS_LEASE_SECONDS is dead, and
+# its running task goes back to the queue (up to TASKS_MAX_ATTEMPTS runs in all) or is marked failed.
+TASKS_HEARTBEAT_SECONDS = env_int("TASKS_HEARTBEAT_SECONDS", 10)
+TASKS_LEASE_SECONDS = env_int("TASKS_LEASE_SECONDS", 60)
+TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 2)
+# Finished task rows and schedule claims older than this many days are deleted by the nightly prune.
+TASKS_KEEP_DAYS = env_int("TASKS_KEEP_DAYS", 30)
+# Tests only: seconds an export sleeps once it is marked running, so a test can kill its worker mid-export.
+EXPORT_TEST_DELAY_SECONDS = float(env_str("EXPORT_TEST_DELAY_SECONDS", "0") or 0)

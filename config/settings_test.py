@@ -15,3 +15,10 @@ finally:
 
 # The test client and the browser tests' live server speak plain HTTP.
 SECURE_SSL_REDIRECT = False
+
+# Tasks run inside the test's process, unless TASKS_BACKEND is set (the real-worker tests start `db_worker`
+# subprocesses with TASKS_BACKEND=database).
+if not os.environ.get("TASKS_BACKEND"):
+    TASKS = {  # noqa: F811
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
+    }

@@ -329,3 +329,39 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.owner} {self.key}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A live task worker (`manage.py db_worker`): its last sign of life. The task rows say which worker runs a
+    task; a task whose worker has gone silent for TASKS_LEASE_SECONDS is reaped (quanke.core.taskqueue.reap)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("任务进程心跳")
+        verbose_name_plural = _("任务进程心跳")
+
+    def __str__(self):
+        return f"{self.worker_id} {self.hostname}:{self.pid}"
+
+
+class ScheduleClaim(models.Model):
+    """One run of a schedule entry (quanke/core/schedule.py) at one slot: the unique key lets any number of
+    schedulers tick at once and only the first enqueues the task."""
+
+    name = models.CharField(max_length=60)
+    slot = models.DateTimeField()
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("定时任务记录")
+        verbose_name_plural = _("定时任务记录")
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="schedule_claim_once_per_slot")]
+
+    def __str__(self):
+        return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"

@@ -9,7 +9,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from quanke.core import hooks, permissions, seams
-        from quanke.reports import rollup
+        from quanke.reports import rollup, tasks  # noqa: F401  (tasks: the failed-export receiver)
 
         # Roll-ups are a read model of matters: rebuilt after commit for the days a written matter counts in.
         hooks.on_matter_written(rollup.schedule_refresh)

@@ -1,18 +1,18 @@
 """Writes of the reports app: export jobs.
 
-Background work: in the embedded default an export runs in a thread started after the request's transaction
-commits (`transaction.on_commit`), and `manage.py run_export JOB_ID` runs (or re-runs) one by hand. Production
-would hand `export_run` to the task queue (DESIGN.md: Redis-backed); the job row already carries status and
-progress, so the page that polls it does not change.
+Background work: an export is a task (quanke.reports.tasks.run_export) enqueued once the request's transaction
+commits and run by a worker process (`manage.py db_worker`); `manage.py run_export JOB_ID` runs (or re-runs) one
+by hand. A worker that dies mid-export has its task requeued or failed (quanke.core.taskqueue), and the job row
+follows (quanke.reports.tasks), so no job stays "running".
 """
 
-import threading
+import time
 import uuid
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,21 +53,14 @@ def export_request(*, actor, kind: str, unit, period: Period) -> ExportJob:
             obj=job,
             changes={"kind": kind, "unit": unit.code, **job.params},
         )
-        if settings.EXPORTS_IN_THREAD:
-            transaction.on_commit(lambda: _start_thread(job.pk), robust=True)  # the job is queued anyway
+        transaction.on_commit(lambda: _enqueue(job.pk), robust=True)  # the job is queued anyway
     return job
 
 
-def _start_thread(job_id: int) -> None:
-    threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True, name=f"export-{job_id}").start()
+def _enqueue(job_id: int) -> None:
+    from quanke.reports.tasks import run_export
 
-
-def _run_in_thread(job_id: int) -> None:
-    close_old_connections()
-    try:
-        export_run(job_id=job_id)
-    finally:
-        connection.close()
+    run_export.enqueue(job_id)
 
 
 def _progress(job: ExportJob, pct: int) -> None:
@@ -75,14 +68,18 @@ def _progress(job: ExportJob, pct: int) -> None:
     job.save(update_fields=["progress", "updated_at"])
 
 
-def export_run(*, job_id: int, today: date | None = None) -> ExportJob:
-    """Build the file for a queued (or failed) job; records failure on the job instead of raising."""
+def export_run(*, job_id: int, today: date | None = None, take_over: bool = False) -> ExportJob:
+    """Build the file for a queued (or failed) job; records failure on the job instead of raising.
+
+    take_over: the job is RUNNING because an earlier attempt's worker died (a retried task); start it again."""
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().select_related("unit", "requested_by").get(pk=job_id)
-        if job.status in (ExportJob.Status.RUNNING, ExportJob.Status.DONE):
+        if job.status == ExportJob.Status.DONE or (job.status == ExportJob.Status.RUNNING and not take_over):
             return job
         job.status, job.progress, job.error = ExportJob.Status.RUNNING, 5, ""
         job.save(update_fields=["status", "progress", "error", "updated_at"])
+    if settings.EXPORT_TEST_DELAY_SECONDS:  # tests only: a window in which to kill the worker mid-export
+        time.sleep(settings.EXPORT_TEST_DELAY_SECONDS)
     try:
         period = Period(
             job.params["period"],

@@ -14,8 +14,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--locality", default="", help="只扫描该地区参数适用的单位（如 beijing）")
         parser.add_argument("--date", default="", help="评估日期 YYYY-MM-DD，默认今天")
+        parser.add_argument("--enqueue", action="store_true", help="放入任务队列由 db_worker 执行")
 
     def handle(self, *args, **options):
+        if options.get("enqueue"):
+            from quanke.assistance.tasks import discovery_scan
+
+            result = discovery_scan.enqueue(locality=options["locality"], on=options["date"] or None)
+            self.stdout.write(f"已放入任务队列：{result.id}")
+            return
         on = None
         if options["date"]:
             try:

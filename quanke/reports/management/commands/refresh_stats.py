@@ -11,8 +11,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--since", help="first day to rebuild, YYYY-MM-DD (default: the first matter)")
         parser.add_argument("--until", help="last day to rebuild, YYYY-MM-DD (default: today)")
+        parser.add_argument("--enqueue", action="store_true", help="enqueue the rebuild for a worker instead")
 
-    def handle(self, *args, since=None, until=None, **options):
+    def handle(self, *args, since=None, until=None, enqueue=False, **options):
+        if enqueue:
+            from quanke.reports.tasks import refresh_stats
+
+            self.stdout.write(f"enqueued task {refresh_stats.enqueue(since=since, until=until).id}")
+            return
         try:
             since_d = date.fromisoformat(since) if since else None
             until_d = date.fromisoformat(until) if until else None

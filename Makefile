@@ -14,13 +14,14 @@ migrate: install
 
 # The demo runs with what production never gets: DEBUG, a published key, and the second factor not required, so
 # that a visitor walks every role with the one demo password (enrolling a TOTP app stays possible, per account).
-# Target-specific exports reach the prerequisites (migrate) too.
+# Target-specific exports reach the prerequisites (migrate) too. The server, a task worker and the scheduler run
+# together (scripts/demo.sh); Ctrl-C stops all three.
 demo: export DEBUG := true
 demo: export SECRET_KEY := quanke-demo-only-secret-key-never-use-in-production
 demo: export OTP_REQUIRED := false
 demo: migrate
 	@$(PY) manage.py seed_demo
-	@$(PY) manage.py runserver $(HOST):$(PORT)
+	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) bash scripts/demo.sh
 
 # The suite's own settings (config/settings_test.py: production's, with a test key); pytest reads them from
 # pyproject.toml, manage.py from here.

@@ -630,3 +630,36 @@ def application_notice_deliver(
             },
         )
     return app
+
+
+def review_reminders_send(*, on: date | None = None, horizon_days: int = 14) -> dict[str, int]:
+    """Mail each reviewer (who can review assistance and has an address) a digest of the 低保 reviews due within
+    ``horizon_days`` or overdue in her own scope: counts only, no household or resident in a mailbox. Sent after
+    commit; the schedule runs it once a day (quanke/core/schedule.py)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+
+    on = on or timezone.localdate()
+    counts = {"reviewers": 0, "emailed": 0}
+    for user in get_user_model().objects.filter(is_active=True).exclude(email="").order_by("pk"):
+        if not permissions.can_review_assistance(user):
+            continue
+        counts["reviewers"] += 1
+        due = selectors.reviews_due(actor=user, on=on, horizon_days=horizon_days)
+        if not due:
+            continue
+        overdue = sum(1 for item in due if item.overdue)
+        subject = _("低保复核提醒：%(n)s 户待复核") % {"n": len(due)}
+        body = _(
+            "您负责范围内有 %(n)s 户低保家庭的定期复核将在 %(d)s 天内到期，其中 %(o)s 户已逾期。请登录平台，"
+            "在“救助复核”页面查看并办理。"
+        ) % {"n": len(due), "d": horizon_days, "o": overdue}
+        transaction.on_commit(
+            lambda s=subject, b=body, to=user.email: send_mail(
+                s, b, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True
+            ),
+            robust=True,
+        )
+        counts["emailed"] += 1
+    return counts

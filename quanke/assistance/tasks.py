@@ -20,3 +20,9 @@ def discovery_scan(locality: str = "", on: str | None = None) -> dict[str, int]:
         "findings_kept": run.findings_kept,
         "findings_lapsed": run.findings_lapsed,
     }
+
+
+@task()
+def review_reminders(on: str | None = None) -> dict[str, int]:
+    """The daily digest of 低保 reviews due, to each reviewer."""
+    return services.review_reminders_send(on=date.fromisoformat(on) if on else None)

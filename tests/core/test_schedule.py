@@ -40,7 +40,14 @@ def test_every_row_names_a_task_and_a_valid_cron():
     for row in schedule.SCHEDULE:
         assert isinstance(import_string(row.task), Task), row.task
         assert row.trigger().get_next_fire_time(None, at(0, 0)) is not None
-    assert {"notifications", "casework_reminders", "assistance_scan", "refresh_stats", "backup"} <= set(names)
+    assert {
+        "notifications",
+        "casework_reminders",
+        "review_reminders",
+        "assistance_scan",
+        "refresh_stats",
+        "backup",
+    } <= set(names)
 
 
 def test_a_tick_at_night_enqueues_the_nightly_rows_and_the_minute_row():
@@ -67,7 +74,10 @@ def test_notifications_are_enqueued_every_minute_and_daily_rows_once_a_day():
         schedule.tick(now=now)
         now += timedelta(minutes=1)
     counts = {p: enqueued_paths().count(p) for p in set(enqueued_paths())}
+    # 08:00 casework reminders; the review digest (08:05) is not due yet.
     assert counts == {path("notifications"): 10, path("casework_reminders"): 1}
+    schedule.tick(now=at(8, 5))
+    assert enqueued_paths().count(path("review_reminders")) == 1
 
 
 def test_missed_slots_within_the_window_are_enqueued_once_and_older_ones_not_at_all():

@@ -16,7 +16,6 @@ from tests.support import login
 
 @pytest.fixture(autouse=True)
 def _exports(settings, tmp_path):
-    settings.EXPORTS_IN_THREAD = False
     settings.EXPORTS_ROOT = tmp_path / "exports"
 
 

@@ -29,7 +29,6 @@ WORKER_C = "worker_c"  # a social worker of community C (another street)
 
 @pytest.fixture(autouse=True)
 def _exports(settings, tmp_path):
-    settings.EXPORTS_IN_THREAD = False
     settings.EXPORTS_ROOT = tmp_path / "exports"
 
 

@@ -122,3 +122,24 @@ def test_a_retried_export_takes_over_the_job_its_dead_worker_left_running(cast, 
 
     assert services.export_run(job_id=job.pk).status == ExportJob.Status.RUNNING  # a first attempt does not
     assert services.export_run(job_id=job.pk, take_over=True).status == ExportJob.Status.DONE
+
+
+def test_the_prune_deletes_old_finished_task_rows_and_claims_only(db, db_queue, settings):
+    from quanke.core.models import ScheduleClaim
+    from quanke.core.tasks import prune_task_results
+
+    old = timezone.now() - timedelta(days=settings.TASKS_KEEP_DAYS + 1)
+    done, waiting, recent = (send_notifications.enqueue() for _ in range(3))
+    DBTaskResult.objects.filter(pk__in=[done.id, recent.id]).update(status="SUCCESSFUL", finished_at=old)
+    DBTaskResult.objects.filter(pk=recent.id).update(finished_at=timezone.now())
+    ScheduleClaim.objects.create(name="notifications", slot=old)
+    ScheduleClaim.objects.filter(name="notifications").update(created_at=old)
+
+    prune = prune_task_results.enqueue()  # itself a row on the database queue; run it as a worker would
+    assert prune_task_results.call() == {"tasks": 1, "claims": 1}
+    assert {str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)} == {
+        waiting.id,
+        recent.id,
+        prune.id,
+    }
+    assert not ScheduleClaim.objects.exists()

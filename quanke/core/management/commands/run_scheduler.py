@@ -57,7 +57,7 @@ class Command(BaseCommand):
             return
         scheduler = BlockingScheduler(
             timezone=ZoneInfo(settings.TIME_ZONE),
-            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
         for row in schedule.SCHEDULE:
             scheduler.add_job(_fire, row.trigger(), args=[row.name], id=row.name, name=row.task)

@@ -210,13 +210,13 @@ def generate(residents: int, community_ids: list[int]):
 RESIDENT_COLUMNS = (
     "id, created_at, updated_at, household_id, unit_id, name, name_pinyin, name_initials, id_number, birth_date, "
     "sex, phone, relation, lives_alone, monthly_income, disability_kind, disability_grade, needs_long_term_care, "
-    "in_school, has_capable_supporter, notes"
+    "in_school, has_capable_supporter, notes, version"
 )
 HOUSEHOLD_COLUMNS = (
     "id, created_at, updated_at, unit_id, number, address, building, hukou_kind, hukou_type, "
     "assets_within_limits, irregular_income"
 )
-BENEFIT_COLUMNS = "created_at, updated_at, resident_id, program, start_date, end_date, monthly_amount"
+BENEFIT_COLUMNS = "created_at, updated_at, resident_id, program, start_date, end_date, monthly_amount, unit_id, household_id"
 
 
 def rows(data):
@@ -258,7 +258,7 @@ def rows(data):
             f"居民{p}",
             f"jumin{p}",
             "jm",
-            f"B{p:017d}",
+            f"99{p:016d}",  # 18 digits: the normalised-form constraint
             str(b),
             s,
             "",
@@ -271,6 +271,7 @@ def rows(data):
             bool(sc),
             bool(sup),
             "",
+            1,  # the optimistic-locking version every saved resident starts at
         )
         for p, (h, pos, b, inc, k, g, c, sc, sup, s) in enumerate(
             zip(
@@ -288,8 +289,19 @@ def rows(data):
             )
         )
     ]
-    benefits = [
-        (now, now, int(p) + 1, program, start, None, f"{amount}.00")
+    p_household = data["p_household"]
+    benefits = [  # the community and household paid, as recorded on each benefit row
+        (
+            now,
+            now,
+            p + 1,
+            program,
+            start,
+            None,
+            f"{amount}.00",
+            int(h_unit[p_household[p]]),
+            int(p_household[p]) + 1,
+        )
         for program, people, amount in data["benefits"]
         for p in people.tolist()
     ]

@@ -30,6 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-key")  # settings refuse to start without one
+# The timed pages are requested over plain HTTP by force-logged-in users: no HTTPS redirect, no second factor.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("OTP_REQUIRED", "false")
 
 STREETS, COMMUNITIES = 12, 150
 BJ_OFFSET = timedelta(hours=8)
@@ -233,7 +236,7 @@ def load(args):
                     birth = date(1930, 1, 1) + timedelta(days=(rid * 7919) % 32000)
                     yield (
                         f"2026-01-01 00:00:00+00\t2026-01-01 00:00:00+00\t{hh}\t{uid}\t{name}\tx\tx\t"
-                        f"B{rid:017d}\t{birth}\t{'M' if rid % 2 else 'F'}\t\t\tf\t1000\t\tf\tf\tt\t"
+                        f"99{rid:016d}\t{birth}\t{'M' if rid % 2 else 'F'}\t\t\tf\t1000\t\tf\tf\tt\t"
                     )
 
         copy_lines(

@@ -271,3 +271,12 @@ VISIT_PLAN_MAX_PER_WORKER = env_int("VISIT_PLAN_MAX_PER_WORKER", 50)
 ASSISTANCE_DEFAULT_LOCALITY = env_str("ASSISTANCE_DEFAULT_LOCALITY", "beijing")
 # Days a decided finding keeps the scan from raising the same lead again.
 ASSISTANCE_FINDING_SNOOZE_DAYS = env_int("ASSISTANCE_FINDING_SNOOZE_DAYS", 180)
+
+# Backups (quanke.core.backups, docs/BACKUP.md): where `manage.py backup` and the nightly task write, and how many
+# to keep — the newest of each of the last N days, ISO weeks and months that have one (the newest is never deleted).
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 4)
+BACKUP_KEEP_MONTHLY = env_int("BACKUP_KEEP_MONTHLY", 6)
+# Directory of the PostgreSQL client programs (pg_dump, pg_restore) when the ones on PATH are older than the server.
+PG_BIN_DIR = env_str("PG_BIN_DIR")

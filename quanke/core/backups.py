@@ -321,6 +321,8 @@ def _backup_postgres(db: dict, final: Path) -> dict:
         conn.read_only = True
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
 
+        facts = {}
+
         def dump(tmp: Path):
             cmd = [
                 _pg_bin("pg_dump"),
@@ -329,12 +331,19 @@ def _backup_postgres(db: dict, final: Path) -> dict:
                 f"--snapshot={snapshot}",
                 f"--file={tmp}",
             ]
-            done = subprocess.run(cmd, env=_pg_env(db), capture_output=True, text=True)
-            if done.returncode != 0:
-                raise BackupError(f"pg_dump 失败 / pg_dump failed: {done.stderr.strip()}")
+            # The counts and the audit checksum are read on this connection while pg_dump runs: same snapshot,
+            # and the two overlap instead of adding up.
+            proc = subprocess.Popen(
+                cmd, env=_pg_env(db), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            )
+            try:
+                facts.update(_pg_facts(conn))
+            finally:
+                _, stderr = proc.communicate()
+            if proc.returncode != 0:
+                raise BackupError(f"pg_dump 失败 / pg_dump failed: {stderr.strip()}")
 
         _write_atomic(final, dump)
-        facts = _pg_facts(conn)
         conn.rollback()
     return facts
 

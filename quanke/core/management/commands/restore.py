@@ -13,7 +13,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="备份文件 / backup file (.dump or .sqlite3)")
+        parser.add_argument(
+            "file", help="备份文件，或 latest 表示最新一份 / backup file (.dump, .sqlite3) or 'latest'"
+        )
         parser.add_argument(
             "--into", help="目标数据库名（SQLite 为文件路径） / target database (SQLite: a file)"
         )
@@ -34,6 +36,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path, target = options["file"], options["into"]
         try:
+            if path == "latest":
+                found = backups.list_backups()
+                if not found:
+                    raise CommandError(f"备份目录里没有备份 / no backups in {backups.backup_dir()}")
+                path = str(found[0][1])
             if options["verify_only"]:
                 return self._verify(path, target)
             if not target:

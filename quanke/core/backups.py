@@ -476,6 +476,7 @@ def restore(
 
 def _restore_postgres(db: dict, path: Path, target: str, *, force: bool, jobs: int):
     from django.db import connections
+    from psycopg import sql
 
     live = target == db["NAME"]
     with _pg_connect(db, "postgres", autocommit=True) as admin:
@@ -489,8 +490,6 @@ def _restore_postgres(db: dict, path: Path, target: str, *, force: bool, jobs: i
             raise BackupError(
                 f"数据库 {target} 已存在（换一个名字，或加 --force 删除重建） / database exists"
             )
-        from psycopg import sql
-
         if exists:
             connections.close_all()  # our own connections to it must not hold the drop up
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(target)))
@@ -514,6 +513,11 @@ def _restore_postgres(db: dict, path: Path, target: str, *, force: bool, jobs: i
         cmd.insert(1, "--single-transaction")
     done = subprocess.run(cmd, env=_pg_env(db, target), capture_output=True, text=True)
     if done.returncode != 0:
+        if not live:  # leave no half-restored database behind to be mistaken for a good one
+            with _pg_connect(db, "postgres", autocommit=True) as admin:
+                admin.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target))
+                )
         raise BackupError(f"pg_restore 失败 / pg_restore failed: {done.stderr.strip()}")
 
 

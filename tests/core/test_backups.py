@@ -145,10 +145,18 @@ def test_a_damaged_backup_is_not_restored(migrated_data, cast, tmp_path, restore
     path.write_bytes(bytes(data))
     with pytest.raises(backups.BackupError, match="file sha256 differs"):
         backups.restore(path, restored_name)
+    assert not _exists(restored_name)
+    # A file pg_restore cannot read (no manifest to catch it first): the half-made target is dropped again.
+    junk = tmp_path / "quanke-20260101T000000Z.dump"
+    junk.write_bytes(bytes(data[:1000]))
+    with pytest.raises(backups.BackupError, match="pg_restore failed"):
+        backups.restore(junk, restored_name)
+    assert not _exists(restored_name)
+
+
+def _exists(name) -> bool:
     with backups._pg_connect(connection.settings_dict, "postgres") as admin:
-        assert (
-            admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [restored_name]).fetchone() is None
-        )
+        return admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
 
 
 @on_sqlite
@@ -211,10 +219,18 @@ def test_retention_never_deletes_the_newest_even_when_told_to_keep_nothing(tmp_p
     assert [p.name for _, p in backups.list_backups(tmp_path)] == ["quanke-20260302T020000Z.dump"]
 
 
-def test_nightly_backup_is_importable_without_side_effects():
-    import importlib
+def test_nightly_backup_is_importable_without_side_effects(tmp_path):
+    """The task schedule imports the hook at start-up: no settings, no database, no directory at import time."""
+    import subprocess
     import sys
+    from pathlib import Path
 
-    sys.modules.pop("quanke.core.backups", None)
-    module = importlib.import_module("quanke.core.backups")
-    assert callable(module.nightly_backup)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "VAR_DIR": str(tmp_path / "var"),
+    }  # no DJANGO_SETTINGS_MODULE, no SECRET_KEY
+    code = "import quanke.core.backups as b; assert callable(b.nightly_backup)"
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "var").exists()

@@ -295,3 +295,12 @@ TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 2)
 TASKS_KEEP_DAYS = env_int("TASKS_KEEP_DAYS", 30)
 # Tests only: seconds an export sleeps once it is marked running, so a test can kill its worker mid-export.
 EXPORT_TEST_DELAY_SECONDS = float(env_str("EXPORT_TEST_DELAY_SECONDS", "0") or 0)
+
+# Backups (quanke.core.backups, docs/BACKUP.md): where `manage.py backup` and the nightly task write, and how many
+# to keep — the newest of each of the last N days, ISO weeks and months that have one (the newest is never deleted).
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 4)
+BACKUP_KEEP_MONTHLY = env_int("BACKUP_KEEP_MONTHLY", 6)
+# Directory of the PostgreSQL client programs (pg_dump, pg_restore) when the ones on PATH are older than the server.
+PG_BIN_DIR = env_str("PG_BIN_DIR")

@@ -16,7 +16,7 @@ from quanke.core.dbrouter import PRIMARY, REPLICA, WROTE_COOKIE, replica_reads
 from quanke.core.models import AuditEvent
 from tests.support import login
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=[PRIMARY, REPLICA])
+committed = pytest.mark.django_db(transaction=True, databases=[PRIMARY, REPLICA])
 
 ITEM_TABLE = Item._meta.db_table
 
@@ -52,6 +52,7 @@ def signed_in(client, user):
     return client
 
 
+@committed
 def test_an_opted_in_view_reads_the_replica(routing, client, cast):
     signed_in(client, cast.desk_a)
     with queries() as ran:
@@ -63,6 +64,7 @@ def test_an_opted_in_view_reads_the_replica(routing, client, cast):
     assert not touching(ran[REPLICA], "core_user") and not touching(ran[REPLICA], "django_session")
 
 
+@committed
 def test_views_that_did_not_opt_in_read_the_primary(routing, client, cast):
     signed_in(client, cast.desk_a)
     with queries() as ran:
@@ -71,6 +73,7 @@ def test_views_that_did_not_opt_in_read_the_primary(routing, client, cast):
     assert ran[PRIMARY] and ran[REPLICA] == []
 
 
+@committed
 def test_without_a_replica_everything_reads_the_primary(routing, settings, client, cast):
     settings.DATABASE_REPLICA_READS = False
     signed_in(client, cast.desk_a)
@@ -79,6 +82,7 @@ def test_without_a_replica_everything_reads_the_primary(routing, settings, clien
     assert touching(ran[PRIMARY], ITEM_TABLE) and ran[REPLICA] == []
 
 
+@committed
 def test_a_read_after_a_write_in_the_same_request_goes_to_the_primary(routing, cast):
     with replica_reads(), queries() as ran:
         assert Item.objects.filter(code="SA-DIBAO").exists()  # before any write: the replica
@@ -97,12 +101,14 @@ def test_a_read_after_a_write_in_the_same_request_goes_to_the_primary(routing, c
     assert touching(ran[REPLICA], ITEM_TABLE) and ran[PRIMARY] == []
 
 
+@committed
 def test_reads_inside_a_transaction_on_the_primary_stay_there(routing, cast):
     with replica_reads(), queries() as ran, transaction.atomic():
         Item.objects.filter(code="SA-DIBAO").exists()
     assert touching(ran[PRIMARY], ITEM_TABLE) and ran[REPLICA] == []
 
 
+@committed
 def test_a_post_that_wrote_pins_the_redirected_get_to_the_primary(routing, settings, client, cast):
     signed_in(client, cast.head_a)
     with queries() as ran:
@@ -123,12 +129,14 @@ def test_a_post_that_wrote_pins_the_redirected_get_to_the_primary(routing, setti
     assert touching(ran[REPLICA], ITEM_TABLE) and not touching(ran[PRIMARY], ITEM_TABLE)
 
 
+@committed
 def test_a_get_that_only_wrote_an_audit_row_sets_no_cookie(routing, client, cast):
     signed_in(client, cast.desk_a)
     response = client.get(reverse("catalog:item_list"))
     assert response.status_code == 200 and WROTE_COOKIE not in response.cookies
 
 
+@committed
 def test_an_unreachable_replica_sends_reads_to_the_primary(routing, client, cast, monkeypatch):
     signed_in(client, cast.desk_a)
 

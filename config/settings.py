@@ -160,6 +160,23 @@ DATABASES = {
     "default": database_from_url(env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'quanke.sqlite3'}")
 }
 
+# --- Read replica (docs/REPLICA.md) ---------------------------------------------------------------------------
+# DATABASE_REPLICA_URL adds a hot standby as the "replica" alias. quanke.core.dbrouter sends the reads of the views
+# that opt in (dashboards, reports, exports, searches, the public guide) there, and everything else — and every
+# read of a request that has written, or of a browser that wrote within DATABASE_REPLICA_PIN_SECONDS — to the
+# primary. Migrations run on the primary only; the standby receives them through replication.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_from_url(DATABASE_REPLICA_URL)
+DATABASE_REPLICA_READS = env_bool("DATABASE_REPLICA_READS", True)
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 5)
+DATABASE_ROUTERS = ["quanke.core.dbrouter.PrimaryReplicaRouter"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "quanke.core.dbrouter.ReplicaRoutingMiddleware",
+)
+# --- end read replica -------------------------------------------------------------------------------------------
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"

@@ -22,3 +22,12 @@ if not os.environ.get("TASKS_BACKEND"):
     TASKS = {  # noqa: F811
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
     }
+
+# Read replica: the suite always has a "replica" alias, a test mirror of the primary's test database (a physical
+# standby cannot have a database created on it; it receives the primary's through replication). Ordinary tests
+# read the primary (DATABASE_REPLICA_READS off: their TestCase transaction is invisible to a second connection);
+# tests/core/test_dbrouter.py switches routing on with committed rows, and tests/core/test_replica_standby.py
+# swaps in a connection to the real standby (DATABASE_REPLICA_URL, port 5433 in .ci/run) for the lag tests.
+_dbs = globals()["DATABASES"]
+_dbs["replica"] = {**_dbs.get("replica", _dbs["default"]), "TEST": {"MIRROR": "default"}}
+DATABASE_REPLICA_READS = False

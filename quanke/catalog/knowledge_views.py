@@ -13,9 +13,11 @@ from quanke.catalog.forms import SupersedeForm
 from quanke.catalog.knowledge import DocKind
 from quanke.catalog.knowledge_search import search_documents
 from quanke.core import permissions
+from quanke.core.dbrouter import replica_view
 
 
 @login_required
+@replica_view
 def document_list(request):
     permissions.require(permissions.can_use_knowledge(request.user))
     query = request.GET.get("q", "").strip()
@@ -39,6 +41,7 @@ def document_list(request):
 
 
 @login_required
+@replica_view
 def document_detail(request, pk):
     permissions.require(permissions.can_use_knowledge(request.user))
     document = selectors.document_detail(pk)

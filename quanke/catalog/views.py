@@ -8,9 +8,11 @@ from django.views.decorators.http import require_POST
 from quanke.catalog import selectors, services
 from quanke.catalog.models import Category, Item
 from quanke.core import permissions
+from quanke.core.dbrouter import replica_view
 
 
 @login_required
+@replica_view
 def item_list(request):
     query, category = request.GET.get("q", "").strip(), request.GET.get("category", "")
     manage = permissions.can_manage_station_catalog(request.user)
@@ -32,6 +34,7 @@ def item_list(request):
 
 
 @login_required
+@replica_view
 def item_detail(request, code):
     item = selectors.item_detail(code)
     if item is None or not item.active:

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from quanke.catalog import selectors as catalog_selectors
 from quanke.catalog.knowledge_search import search_documents
 from quanke.core import permissions
+from quanke.core.dbrouter import replica_view
 from quanke.intake.selectors import suggest_items
 
 MAX_TOP = 10
@@ -55,6 +56,7 @@ def item_panel(request, code):
 
 
 @login_required
+@replica_view
 def search(request):
     """The search box on every page: matching items and knowledge documents."""
     permissions.require(permissions.can_use_knowledge(request.user))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from quanke.catalog import selectors as catalog_selectors
 from quanke.core import hooks, idempotency, permissions, workdays
+from quanke.core.dbrouter import replica_view
 from quanke.core.models import Specialty
 from quanke.core.printing import pdf_response
 from quanke.intake.selectors import suggest_items
@@ -408,6 +409,7 @@ def _flag(rows):
 
 
 @login_required
+@replica_view
 def matter_list(request):
     permissions.require(permissions.can_view_personal_data(request.user))
     query, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
@@ -473,6 +475,7 @@ HEAD_OVERDUE_ROWS = 50
 
 
 @login_required
+@replica_view
 def head_dashboard(request):
     permissions.require(permissions.can_view_station_dashboard(request.user))
     unit, today = request.user.unit, timezone.localdate()

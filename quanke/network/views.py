@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanke.core import permissions
+from quanke.core.dbrouter import replica_view
 from quanke.core.forms import errors_to_form
 from quanke.core.models import UnitLevel
 from quanke.network import forms, selectors, services
@@ -41,6 +42,7 @@ def _period(request) -> tuple[forms.PeriodForm, date | None, date | None]:
 
 
 @login_required
+@replica_view
 def overview(request):
     _require_view(request)
     actor = request.user

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from quanke.core import permissions, seams
 from quanke.core.concurrency import StaleVersion
+from quanke.core.dbrouter import replica_view
 from quanke.core.forms import errors_to_form
 from quanke.core.models import UnitLevel
 from quanke.registry import idnumber, imports, selectors, services
@@ -26,6 +27,7 @@ def _community_units(actor):
 
 
 @login_required
+@replica_view
 def resident_list(request):
     permissions.require(permissions.can_view_personal_data(request.user))
     query, tag = request.GET.get("q", "").strip(), request.GET.get("tag", "")

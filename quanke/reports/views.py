@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quanke.core import permissions
+from quanke.core.dbrouter import replica_view
 from quanke.core.models import UnitLevel
 from quanke.reports import exports, selectors, services
 from quanke.reports import indicators as ind
@@ -35,6 +36,7 @@ def _period_query(period) -> str:
 
 
 @login_required
+@replica_view
 def dashboard(request, code=None):
     permissions.require(permissions.can_view_statistics(request.user))
     unit = selectors.statistics_unit_for(actor=request.user, code=code)
@@ -143,6 +145,7 @@ def definitions(request):
 
 
 @login_required
+@replica_view
 def indicator_csv(request, code):
     unit = selectors.statistics_unit_for(actor=request.user, code=code)
     period, _error = _period(request)
@@ -178,6 +181,7 @@ def _job_for(request, pk) -> ExportJob:
 
 
 @login_required
+@replica_view
 def export_job(request, pk):
     job = _job_for(request, pk)
     template = "reports/_job_status.html" if request.headers.get("HX-Request") else "reports/job.html"
@@ -194,6 +198,7 @@ def export_download(request, pk):
 
 
 @login_required
+@replica_view
 def matter_list(request, code):
     """The matters behind the received figure (accepted in the period), newest first, keyset-paginated:
     `?before=<accepted_at ISO>,<id>` continues after the last row shown; no COUNT(*) over the table."""

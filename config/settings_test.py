@@ -15,3 +15,9 @@ finally:
 
 # The test client and the browser tests' live server speak plain HTTP.
 SECURE_SSL_REDIRECT = False
+
+# Static files: the manifest storage needs collectstatic before any page renders `{% static %}`; the suite uses the
+# plain storage, and tests/core/test_serving.py runs collectstatic and serves the hashed names with production's.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# No collected STATIC_ROOT in a test run: WhiteNoise looks files up per request instead of scanning it at start.
+WHITENOISE_AUTOREFRESH = True

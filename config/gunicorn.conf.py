@@ -38,6 +38,7 @@ logconfig_dict = {
     "handlers": {
         "stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
     },
+    "root": {"handlers": ["stdout"], "level": "WARNING"},
     "loggers": {
         "gunicorn.error": {"handlers": ["stdout"], "level": loglevel.upper(), "propagate": False},
         "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},

@@ -303,7 +303,7 @@ if DB_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": env_int("DB_POOL_MIN", 2),
-        "max_size": env_int("DB_POOL_MAX", 6),
+        "max_size": env_int("DB_POOL_MAX", 4),
         # Seconds a request waits for a free connection before it fails (a 500, logged) instead of hanging.
         "timeout": env_int("DB_POOL_TIMEOUT", 10),
     }

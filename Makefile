@@ -18,6 +18,7 @@ migrate: install
 demo: export DEBUG := true
 demo: export SECRET_KEY := quanke-demo-only-secret-key-never-use-in-production
 demo: export OTP_REQUIRED := false
+demo: export LOG_FORMAT := text
 demo: migrate
 	@$(PY) manage.py seed_demo
 	@$(PY) manage.py runserver $(HOST):$(PORT)

@@ -28,8 +28,9 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 logger_class = "config.gunicorn_logging.JsonAccessLogger"
 _json = {
     "()": "pythonjsonlogger.json.JsonFormatter",
-    "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-    "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    "fmt": "%(levelname)s %(name)s %(message)s",
+    "rename_fields": {"levelname": "level", "name": "logger"},
+    "timestamp": "time",
 }
 logconfig_dict = {
     "version": 1,

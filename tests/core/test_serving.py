@@ -120,7 +120,7 @@ def test_json_log_line_carries_request_and_user_ids():
     spec = settings.LOGGING["formatters"]["json"]
     from pythonjsonlogger.json import JsonFormatter
 
-    formatter = JsonFormatter(spec["fmt"], rename_fields=spec["rename_fields"])
+    formatter = JsonFormatter(spec["fmt"], rename_fields=spec["rename_fields"], timestamp=spec["timestamp"])
     record = logging.LogRecord("quanke.test", logging.WARNING, __file__, 1, "hello", None, None)
     record.request = "<WSGIRequest: GET '/residents/?q=110101199001011234'>"
     request_id_var.set("req-json-0001")
@@ -128,6 +128,7 @@ def test_json_log_line_carries_request_and_user_ids():
     RequestContextFilter().filter(record)
     line = json.loads(formatter.format(record))
     assert line["message"] == "hello" and line["level"] == "WARNING" and line["logger"] == "quanke.test"
+    assert line["time"].endswith("+00:00")
     assert line["request_id"] == "req-json-0001" and line["user_id"] == "7"
     assert "110101199001011234" not in formatter.format(record)
 

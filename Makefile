@@ -3,7 +3,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test lint format migrate bench clean
+.PHONY: install demo serve test lint format migrate bench clean
 
 install:
 	@bash scripts/bootstrap.sh
@@ -19,9 +19,14 @@ migrate: install
 demo: export DEBUG := true
 demo: export SECRET_KEY := quanke-demo-only-secret-key-never-use-in-production
 demo: export OTP_REQUIRED := false
+demo: export LOG_FORMAT := text
 demo: migrate
 	@$(PY) manage.py seed_demo
 	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) bash scripts/demo.sh
+
+# Production-like: collectstatic, migrate and gunicorn with the environment you give (docs/DEPLOY.md).
+serve: install
+	@bash scripts/serve.sh
 
 # The suite's own settings (config/settings_test.py: production's, with a test key); pytest reads them from
 # pyproject.toml, manage.py from here.

@@ -253,12 +253,7 @@ IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 30)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quanke@localhost")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-}
+# LOGGING: JSON to stdout, in the serving block at the end of this file.
 
 # Working days ahead of a deadline at which a matter counts as near due.
 NEAR_DUE_WORKING_DAYS = env_int("NEAR_DUE_WORKING_DAYS", 2)
@@ -321,3 +316,87 @@ BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 4)
 BACKUP_KEEP_MONTHLY = env_int("BACKUP_KEEP_MONTHLY", 6)
 # Directory of the PostgreSQL client programs (pg_dump, pg_restore) when the ones on PATH are older than the server.
 PG_BIN_DIR = env_str("PG_BIN_DIR")
+
+# --- Serving and operations (issue 14: gunicorn, WhiteNoise, the connection pool, /healthz, JSON logs) ----------
+# WhiteNoise serves /static/ from the process itself (behind SecurityMiddleware, before anything that touches the
+# session); the request id comes first of the rest so that every later log line carries it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "quanke.core.request_log.RequestIdMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("quanke.core.request_log.RequestIdMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+# Hashed, compressed names (collectstatic writes them and a manifest): far-future caching, never a stale file.
+# Under DEBUG the plain storage, so that `make demo` needs no collectstatic; the test suite picks its own.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": env_str(
+            "STATICFILES_STORAGE",
+            "whitenoise.storage.CompressedStaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        )
+    },
+}
+# The load balancer's probe speaks plain HTTP to the process: /healthz is never redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Connection pool (psycopg 3's, through Django's own "pool" option): each process holds at most DB_POOL_MAX
+# connections, so gunicorn's WEB_WORKERS × DB_POOL_MAX bounds the web tier whatever the load (without it every
+# thread kept a persistent connection of its own: the development server used up all 100 after ~220 requests).
+# A pool needs CONN_MAX_AGE 0 (Django returns the connection to the pool at the end of each request).
+DB_POOL = env_bool("DB_POOL", True)
+if DB_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": env_int("DB_POOL_MIN", 2),
+        "max_size": env_int("DB_POOL_MAX", 4),
+        # Seconds a request waits for a free connection before it fails (a 500, logged) instead of hanging.
+        "timeout": env_int("DB_POOL_TIMEOUT", 10),
+    }
+
+# /healthz (quanke.core.health): unhealthy when the oldest waiting task is older than this (no worker takes tasks)
+# or the disk holding VAR_DIR has less free space than this.
+HEALTH_QUEUE_MAX_AGE_SECONDS = env_int("HEALTH_QUEUE_MAX_AGE_SECONDS", 900)
+HEALTH_MIN_FREE_DISK_MB = env_int("HEALTH_MIN_FREE_DISK_MB", 1024)
+
+# Logs: one JSON object a line on stdout, each with the request id and the user id (quanke.core.request_log);
+# LOG_FORMAT=text for a terminal. One "quanke.request" line per request at INFO.
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request": {"()": "quanke.core.request_log.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            # UTC ISO 8601 in every process (Django sets the process time zone to TIME_ZONE; gunicorn's master not).
+            "timestamp": "time",
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s user=%(user_id)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request"],
+            "formatter": "text" if env_str("LOG_FORMAT", "json") == "text" else "json",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    # Django's own request logger repeats every 4xx/5xx with the full path and query string: the app's line is
+    # enough, and errors still reach django.request at ERROR (with the traceback) as warnings are dropped.
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "numexpr": {"level": "WARNING"},
+    },
+}

@@ -31,3 +31,9 @@ if not os.environ.get("TASKS_BACKEND"):
 _dbs = globals()["DATABASES"]
 _dbs["replica"] = {**_dbs.get("replica", _dbs["default"]), "TEST": {"MIRROR": "default"}}
 DATABASE_REPLICA_READS = False
+
+# Static files: the manifest storage needs collectstatic before any page renders `{% static %}`; the suite uses the
+# plain storage, and tests/core/test_serving.py runs collectstatic and serves the hashed names with production's.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# No collected STATIC_ROOT in a test run: WhiteNoise looks files up per request instead of scanning it at start.
+WHITENOISE_AUTOREFRESH = True

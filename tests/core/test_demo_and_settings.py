@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from quanke.core import demo
 from quanke.core.models import OrgUnit, User
 from quanke.registry.models import Household, Resident
@@ -47,7 +49,15 @@ def test_login_table_lists_every_demo_account(db):
     assert len(rows) == 20 and all(r[0] and r[2] and r[3] for r in rows)
 
 
-def test_deploy_check_is_clean_with_production_settings(tmp_path):
+@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+def test_deploy_check_is_clean_with_production_settings(tmp_path, engine):
+    # The check reads the settings only (no connection): the PostgreSQL URL covers the pool's settings (issue 14),
+    # the WhiteNoise middleware and manifest storage, and the HTTPS switches production gets by default.
+    url = (
+        f"sqlite:///{tmp_path / 'deploy.sqlite3'}"
+        if engine == "sqlite"
+        else "postgres://quanke:secret@127.0.0.1:5432/quanke"
+    )
     # The browser tests' async switch must not leak into a production check.
     env = {
         **{
@@ -58,9 +68,19 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
         "DEBUG": "false",
         "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
         "ALLOWED_HOSTS": "quanke.example.gov.cn",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "DATABASE_URL": url,
         "VAR_DIR": str(tmp_path),
+        "BEHIND_TLS_PROXY": "true",
+        "CSRF_TRUSTED_ORIGINS": "https://quanke.example.gov.cn",
     }
+    for key in (
+        "DB_POOL",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_COOKIES",
+        "SECURE_HSTS_SECONDS",
+        "STATICFILES_STORAGE",
+    ):
+        env.pop(key, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

@@ -261,7 +261,7 @@ NOT_PERSONAL = {
     "axes.accessattempt": "django-axes' login counters; each attempt also has its own audit row",
     "axes.accesslog": "django-axes' login counters; each attempt also has its own audit row",
     "axes.accessfailurelog": "django-axes' login counters; each attempt also has its own audit row",
-    "django_tasks_db.dbtaskresult": "the task queue's rows: task names, arguments by id, results and errors",
+    "django_tasks_database.dbtaskresult": "the task queue's rows: task names, arguments by id, results and errors",
     "otp_totp.totpdevice": "a staff member's second-factor device: a secret, no resident data",
 }
 

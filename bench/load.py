@@ -94,7 +94,6 @@ def base_env(args) -> dict:
             "LOGIN_THROTTLING": "false",
             "LOG_LEVEL": "WARNING",
             "WEB_ACCESS_LOG": "false",
-            "EXPORTS_IN_THREAD": "false",
             "STATIC_ROOT": str(ROOT / "var" / "bench_static"),
         }
     )

@@ -283,6 +283,7 @@ EXCLUDED = {
     "reports:export_download": "a statistics workbook: figures only",
     "GET /api/catalog/items/{code}": "a catalog item: no personal data",
     "GET /api/residents/tags": "the tags the caller may use: no personal data",
+    "healthz": "the load balancer's probe: database, queue and disk figures, no personal data",
     "core:otp_setup": "the signed-in worker's own second-factor enrolment: no resident data",
     "core:otp_verify": "the signed-in worker's own second-factor code: no resident data",
     "GET /api/reports/units/{code}": "statistics of a unit: no personal data",

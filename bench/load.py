@@ -79,7 +79,9 @@ def prepare_database(args) -> bool:
 
 
 def base_env(args) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_TEST_NAME"}}
+    # The bench's own database has no replica (a DATABASE_REPLICA_URL of the caller, e.g. CI's, names another one).
+    dropped = {"DJANGO_SETTINGS_MODULE", "DATABASE_TEST_NAME", "DATABASE_REPLICA_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "config.settings",

@@ -37,3 +37,11 @@ DATABASE_REPLICA_READS = False
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 # No collected STATIC_ROOT in a test run: WhiteNoise looks files up per request instead of scanning it at start.
 WHITENOISE_AUTOREFRESH = True
+
+# The suite's own connections are not pooled: tests that terminate backends (tests/matters/test_fault_run.py) would
+# leave dead connections in the pool for the tests after them. The pool itself is tested through the settings
+# (tests/core/test_serving.py) and under gunicorn (tests/core/test_load_bench.py, a process of its own).
+for _db in DATABASES.values():  # noqa: F405
+    if "pool" in _db.get("OPTIONS", {}):
+        _db["OPTIONS"] = {k: v for k, v in _db["OPTIONS"].items() if k != "pool"}
+        _db["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE") or 60)

@@ -41,3 +41,11 @@ def pass_second_factor(client, user):
     )
     assert response.status_code == 302, response.content.decode()[:500]
     return client
+
+
+def bearer(user) -> dict:
+    """The header of a fresh API token of `user`, for the test client's request keyword arguments."""
+    from quanke.api.models import ApiToken
+
+    _token, key = ApiToken.issue(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}

@@ -1,11 +1,7 @@
 from quanke.api.models import ApiToken
 from quanke.core.models import AuditEvent
 from tests.conftest import make_resident
-
-
-def bearer(user):
-    _token, key = ApiToken.issue(user=user, name="测试")
-    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+from tests.support import bearer
 
 
 def test_unauthenticated_gets_json_error(client, db):

@@ -14,14 +14,13 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 
-from quanke.api.models import ApiToken
 from quanke.core import limits
 from quanke.core.errors import CODES
 from quanke.core.middleware import bad_request
 from quanke.matters.models import Matter
 from tests.assistance.test_temporary_authority import investigated, patient  # noqa: F401 (fixture)
 from tests.conftest import make_resident
-from tests.support import login
+from tests.support import bearer, login
 
 ROOT = Path(__file__).resolve().parents[2]
 # Text written by the system, never typed by a person: no input limit applies.
@@ -35,11 +34,6 @@ SYSTEM_TEXT = {
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def bearer(user):
-    _token, key = ApiToken.issue(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
 def post_json(client, url, body, auth):

@@ -13,15 +13,10 @@ from django.utils import timezone
 
 from quanke.api import matters as api_matters
 from quanke.api.api import api
-from quanke.api.models import ApiToken
 from quanke.core.models import IdempotencyKey
 from quanke.matters.models import Matter
 from tests.conftest import make_resident
-
-
-def bearer(user):
-    _token, key = ApiToken.issue(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+from tests.support import bearer
 
 
 def create(client, auth, key=None, **body):

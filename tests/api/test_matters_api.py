@@ -2,20 +2,14 @@
 
 import pytest
 
-from quanke.api.models import ApiToken
 from quanke.matters.models import Matter, MatterEvent
 from tests.conftest import make_resident
-from tests.support import login
+from tests.support import bearer, login
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def bearer(user):
-    _token, key = ApiToken.issue(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
 def post(client, url, data, auth):

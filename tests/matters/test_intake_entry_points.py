@@ -14,7 +14,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from quanke.api.models import ApiToken
 from quanke.assistance.models import (
     ASSESSED_PROGRAMS,
     HOUSEHOLD_PROGRAMS,
@@ -34,14 +33,9 @@ from quanke.registry.models import Household, Program
 from quanke.visits import schedule
 from quanke.visits import services as visit_services
 from tests.conftest import make_resident, make_user
-from tests.support import login
+from tests.support import bearer, login
 
 ROOT = Path(__file__).resolve().parents[2] / "quanke"
-
-
-def bearer(user):
-    _token, key = ApiToken.issue(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
 def now_field():

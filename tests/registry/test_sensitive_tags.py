@@ -16,12 +16,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from quanke.api.models import ApiToken
 from quanke.core.models import AuditEvent, Role
 from quanke.registry.models import Household, Tag
 from quanke.visits.models import Visit
 from tests.conftest import make_resident, make_user
-from tests.support import login
+from tests.support import bearer, login
 
 SENSITIVE = ("drug_rehab", "mental_disorder", "community_correction")
 TAG_NAMES = {"drug_rehab": "吸毒康复", "mental_disorder": "精神障碍", "community_correction": "社区矫正"}
@@ -71,11 +70,6 @@ def users(cast):
         "head_a": cast.head_a,
         "admin": cast.admin,
     }
-
-
-def bearer(user):
-    _token, key = ApiToken.issue(user=user, name="测试")
-    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
 def web_list(client, user, tag, q=""):

@@ -13,13 +13,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from quanke.api.models import ApiToken
 from quanke.core.models import Role
 from quanke.reports.models import ExportJob
 from quanke.visits.models import Visit
 from tests.conftest import make_resident, make_user
 from tests.reports.conftest import at
-from tests.support import login
+from tests.support import bearer, login
 
 MARCH = "?period=month&anchor=2026-03-01"
 VISITS_MARCH = "?start=2026-03-01&end=2026-03-31"
@@ -64,11 +63,6 @@ MAY_NAME = {
     "head_a": set(WORKERS_A),
     "admin": {*WORKERS_A, WORKER_C},
 }
-
-
-def bearer(user):
-    _token, key = ApiToken.issue(user=user, name="测试")
-    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
 def text_of(response) -> str:

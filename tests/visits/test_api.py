@@ -1,12 +1,7 @@
 from datetime import time
 
-from quanke.api.models import ApiToken
 from quanke.visits.models import Booking
-
-
-def bearer(user):
-    _token, key = ApiToken.issue(user=user, name="测试")
-    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+from tests.support import bearer
 
 
 def test_slots_and_booking_over_the_api(client, cast, saturday, duty):

@@ -265,6 +265,14 @@ def _resident_import(request, limiter):
 IMPORT_PAGE_SIZE = 50
 
 
+def _batch_or_404(request, token) -> ImportBatch:
+    """The uploader's own batch behind `token` (another user's, or an expired one, is not found)."""
+    batch = imports.batch_for(actor=request.user, token=token)
+    if batch is None:
+        raise Http404(_("没有这个导入，或已过期，请重新上传。"))
+    return batch
+
+
 def _page(request, items: list):
     raw = request.GET.get("page", "1")
     total_pages = max(1, -(-len(items) // IMPORT_PAGE_SIZE))
@@ -276,9 +284,7 @@ def _page(request, items: list):
 def import_batch(request, token):
     """The preview (or the error report) of an upload, 50 lines a page."""
     permissions.require(permissions.can_import_residents(request.user))
-    batch = imports.batch_for(actor=request.user, token=token)
-    if batch is None:
-        raise Http404(_("没有这个导入，或已过期，请重新上传。"))
+    batch = _batch_or_404(request, token)
     show = request.GET.get("show", "")
     if batch.status == ImportBatch.Status.INVALID:
         items = batch.errors
@@ -305,9 +311,7 @@ def import_confirm(request, token):
     permissions.require(permissions.can_import_residents(request.user))
     if request.method != "POST":
         return redirect("registry:import_batch", token=token)
-    batch = imports.batch_for(actor=request.user, token=token)
-    if batch is None:
-        raise Http404(_("没有这个导入，或已过期，请重新上传。"))
+    batch = _batch_or_404(request, token)
     if request.POST.get("fingerprint") != batch.fingerprint:
         messages.error(request, _("预览已更新，请核对后再确认。"))
         return redirect("registry:import_batch", token=token)
@@ -338,9 +342,7 @@ def import_confirm(request, token):
 def import_errors(request, token):
     """The whole error report as a CSV file (opens in Excel)."""
     permissions.require(permissions.can_import_residents(request.user))
-    batch = imports.batch_for(actor=request.user, token=token)
-    if batch is None:
-        raise Http404(_("没有这个导入，或已过期，请重新上传。"))
+    batch = _batch_or_404(request, token)
     response = HttpResponse(imports.errors_csv(batch), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = "attachment; filename*=UTF-8''import_errors.csv"
     return response

@@ -53,18 +53,11 @@ def _logged_in(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
     # The attempted name is written down as typed; nothing is created for a name that does not exist.
-    username = str(credentials.get("username") or "")[:150]
-    user = User.objects.filter(username=username).first() if username else None
-    audit_record(
-        actor=None,
-        action=AuditEvent.Action.LOGIN_FAILED,
-        obj=user,
-        object_type="" if user else "core.user",
-        changes={
-            "username": username,
-            "ip": _ip(request),
-            "locked_out": bool(getattr(request, "axes_locked_out", False)),
-        },
+    _attempt_row(
+        AuditEvent.Action.LOGIN_FAILED,
+        credentials.get("username"),
+        ip=_ip(request),
+        locked_out=bool(getattr(request, "axes_locked_out", False)),
     )
 
 
@@ -74,17 +67,22 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
     # (a refused attempt is already a login_failed row with locked_out true).
     if getattr(request, "axes_failures_since_start", None) is None:
         return
+    _attempt_row(
+        AuditEvent.Action.LOCKED_OUT, username, ip=ip_address, failures=request.axes_failures_since_start
+    )
+
+
+def _attempt_row(action, username, **details) -> None:
+    """One row of a refused sign-in, on the account named if it exists; the name is kept as typed, and nothing is
+    created for a name that does not exist."""
+    username = str(username or "")[:150]
     user = User.objects.filter(username=username).first() if username else None
     audit_record(
         actor=None,
-        action=AuditEvent.Action.LOCKED_OUT,
+        action=action,
         obj=user,
         object_type="" if user else "core.user",
-        changes={
-            "username": str(username or "")[:150],
-            "ip": ip_address,
-            "failures": request.axes_failures_since_start,
-        },
+        changes={"username": username, **details},
     )
 
 

@@ -14,6 +14,7 @@ import numpy
 from .errors import AssessmentInputError
 from .explain import Explainer, TraceReader
 from .simulation import HOUSEHOLD_OUTPUTS, PERSON_OUTPUTS, build_simulation
+from .staleness import stale_warnings, used_parameters
 from .system import LocalitySystems, build_system
 from .variables import DisabilityKind, Hukou, to_cents
 
@@ -253,6 +254,13 @@ def assess_household(data: dict, *, parameters: dict | None = None) -> dict:
         },
         "gradual_exit": bool(values["gradual_exit"][0]),
         "members": result_members,
+        # Periodically revised values used long after their newest date (see staleness.py); empty when none.
+        "warnings": stale_warnings(
+            systems,
+            locality,
+            date,
+            used_parameters(simulation.tracer, HUKOU_CODES[household["hukou"]]),
+        ),
     }
 
 

@@ -76,7 +76,15 @@ REQUIRED_PARAMETERS: dict[str, str] = {
 OPTIONAL_PARAMETERS: dict[str, str] = {f"gaoling.amount.{key}": "money" for key, _, _ in GAOLING_BANDS}
 # Procedural values no formula reads (who may decide what), kept with the other dated local values so that
 # administrators maintain them in one place; each is optional on its own.
-PROCEDURE_PARAMETERS: dict[str, str] = {"temporary.street_limit": "money"}
+PROCEDURE_PARAMETERS: dict[str, str] = {
+    "temporary.street_limit": "money",
+    "review.working_age.min": "age",
+    "review.working_age.max": "age",
+    "review.interval_months": "count",
+    "review.irregular_income_interval_months": "count",
+    "application.publicity_days": "count",
+    "application.refusal_notice_working_days": "count",
+}
 
 
 # --- Normalisation --------------------------------------------------------------------------------

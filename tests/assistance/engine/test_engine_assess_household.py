@@ -56,7 +56,7 @@ def household(members=None, **changes):
 
 def test_output_has_exactly_the_documented_shape():
     result = assess_household(household([member(id="a"), member(id="b", birth_date="1940-01-01")]))
-    assert set(result) == {"standard", "dibao", "dibao_edge", "gradual_exit", "members"}
+    assert set(result) == {"standard", "dibao", "dibao_edge", "gradual_exit", "members", "warnings"}
     assert set(result["dibao"]) == {"eligible", "monthly_amount", "explanation"}
     assert set(result["dibao_edge"]) == {"eligible", "explanation"}
     assert isinstance(result["gradual_exit"], bool)

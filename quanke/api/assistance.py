@@ -77,6 +77,10 @@ class AssessmentOut(Schema):
     leaving_dibao: bool
     members: list[MemberAssessmentOut]
     alternatives: list[AlternativeOut] = Field(description="退出低保时还可能符合的项目")
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="评估所用的定期调整参数（如低保标准）最新取值已超过 12 个月时的提示，每条一句",
+    )
 
 
 class FindingRow(Schema):
@@ -169,7 +173,9 @@ class ApplicationOut(ApplicationRow):
     amount_reason: str = Field(description="审批金额与测算金额不一致的理由")
     payment_from: date | None
     refusal_reasons: str
-    notice_due_on: date | None = Field(description="不予批准告知书送达期限（决定后 3 个工作日）")
+    notice_due_on: date | None = Field(
+        description="不予批准告知书送达期限（决定后按当地参数 application.refusal_notice_working_days 计的工作日）"
+    )
     notice_delivered_on: date | None
     notice_overdue: bool
     can_process: bool
@@ -411,6 +417,7 @@ def assessment_get(request: HttpRequest, resident_id: int):
             else []
         ),
         gradual_exit=bool(result and result["gradual_exit"]),
+        warnings=list(result.get("warnings", [])) if result else [],
         leaving_dibao=view.leaving_dibao,
         members=[
             MemberAssessmentOut(
@@ -545,7 +552,7 @@ def application_investigate(request: HttpRequest, application_id: int, payload: 
 @router.post(
     "/applications/{application_id}/publicize",
     response=responses(ApplicationOut, write=True),
-    summary="开始公示（7 天）",
+    summary="开始公示（天数按当地参数 application.publicity_days）",
 )
 def application_publicize(request: HttpRequest, application_id: int, payload: PublicizeIn):
     return _step(request, application_id, services.application_publicize, **payload.dict())

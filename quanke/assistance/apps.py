@@ -28,6 +28,9 @@ class AssistanceConfig(AppConfig):
         seams.home_panels.register(
             seams.HomePanel("assistance", "assistance/home_panel.html", P.can_review_assistance, 30)
         )
+        seams.desk_panels.register(
+            seams.DeskPanel("assistance_stale", "assistance/desk_panel.html", P.can_view_personal_data, 50)
+        )
         seams.resident_actions.register(
             seams.ResidentAction(
                 "assistance_apply",

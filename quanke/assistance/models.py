@@ -334,9 +334,10 @@ STEP_TRANSITIONS = {
 OPEN_STEPS = [step for step, targets in STEP_TRANSITIONS.items() if targets]
 # Programmes whose recipients are posted publicly before confirmation; the others go straight to decision.
 PUBLICITY_PROGRAMS = (Program.DIBAO, Program.DIBAO_EDGE, Program.TEKUN)
-PUBLICITY_DAYS = 7
-# Refusals are notified in writing, with the reasons, within 3 working days of the decision.
-NOTICE_WORKING_DAYS = 3
+# How long the 公示 lasts and within how many working days a refusal is notified in writing are dated locality
+# parameters (engine parameters/national.yaml), read through assistance.parameters.policy_value.
+PUBLICITY_DAYS_PATH = "application.publicity_days"
+NOTICE_WORKING_DAYS_PATH = "application.refusal_notice_working_days"
 # The catalog item an application of each programme is accepted under.
 PROGRAM_ITEMS = {
     Program.DIBAO: "SA-DIBAO",
@@ -415,7 +416,7 @@ class AssistanceApplication(BaseModel):
     )
     amount_reason = text_field(_("审批金额与测算不一致的理由"), limits.NOTE, blank=True)
     refusal_reasons = text_field(_("不予批准理由"), limits.NOTE, blank=True)
-    # The written refusal (不予批准告知书) is due within NOTICE_WORKING_DAYS of the decision.
+    # The written refusal (不予批准告知书) is due within application.refusal_notice_working_days of the decision.
     notice_due_on = models.DateField(_("告知书送达期限"), null=True, blank=True)
     notice_delivered_on = models.DateField(_("告知书送达日期"), null=True, blank=True)
     notice_delivered_by = models.ForeignKey(
@@ -475,6 +476,17 @@ class AssistanceApplication(BaseModel):
     @property
     def needs_publicity(self) -> bool:
         return self.program in PUBLICITY_PROGRAMS
+
+    @property
+    def publicity_days(self) -> int:
+        """Days of the 公示: as posted once it started, else the locality's value today."""
+        if self.publicity_start and self.publicity_end:
+            return (self.publicity_end - self.publicity_start).days + 1
+        from django.utils import timezone
+
+        from quanke.assistance.parameters import policy_value
+
+        return int(policy_value(PUBLICITY_DAYS_PATH, on=timezone.localdate(), unit=self.unit))
 
     def notice_overdue_on(self, day) -> bool:
         """The written refusal is still undelivered after its due date."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -136,6 +137,20 @@ def locality_by_unit_path() -> tuple[dict[str, str], str]:
     """All mappings as {unit path: locality code}, plus the default, for resolving many units at once."""
     mapping = dict(UnitLocality.objects.values_list("unit__path", "locality__code"))
     return mapping, settings.ASSISTANCE_DEFAULT_LOCALITY
+
+
+def policy_value(path: str, *, on: date, unit=None, locality: str = "") -> int | Decimal:
+    """The value of parameter ``path`` in force on ``on`` for ``unit``'s locality (or the given ``locality``).
+
+    The one accessor for dated, per-locality policy values outside the formulas (working age, review intervals,
+    公示 days, refusal-notice days): the administrator's rows over the shipped YAML, as the assessments read them.
+    """
+    locality = locality or locality_for_unit(unit)
+    found = build_system(parameter_overrides()).parameter_value(locality, path, on.isoformat())
+    if found is None:
+        raise ParameterDataError(f"{locality}.{path}", _("%(d)s 无取值") % {"d": on.isoformat()})
+    value = Decimal(str(found.value))
+    return int(value) if value == value.to_integral_value() else value
 
 
 def resolve_path(path: str, mapping: dict[str, str], default: str) -> str:

@@ -37,7 +37,6 @@ from quanke.registry.idnumber import mask_name
 from quanke.registry.models import Benefit, Household, Program, Resident
 
 SEX_CODES = {"M": "male", "F": "female"}
-WORKING_AGE = (16, 59)
 PERSON_PROGRAM_AMOUNT = {"tekun": "monthly_basic", "gaoling": "monthly_amount"}
 
 
@@ -173,6 +172,22 @@ def household_assessment(
     return view
 
 
+def stale_parameter_warnings(unit, on: date | None = None) -> list[str]:
+    """The warnings every assessment of ``unit``'s locality would carry on ``on`` (the desk's strip): periodically
+    revised values (the 低保 standard) whose newest date is more than 12 months back. Empty if none or unknown."""
+    from quanke.assistance.engine.staleness import revised_parameters, stale_warnings
+
+    if unit is None:
+        return []
+    on = on or today()
+    try:
+        systems = build_system(parameters.parameter_overrides())
+        locality = parameters.locality_for_unit(unit)
+        return stale_warnings(systems, locality, on.isoformat(), revised_parameters(systems, locality))
+    except EngineError:
+        return []
+
+
 # --- Review queue -------------------------------------------------------------------------------------
 
 
@@ -248,11 +263,21 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def review_interval_months(household: Household, members: list[Resident], on: date) -> int:
-    """12 months, or 6 for households with irregular income and a working-age member (渝民〔2023〕3号)."""
-    low, high = WORKING_AGE
-    working_age = any(low <= m.age_on(on) <= high for m in members)
-    return 6 if household.irregular_income and working_age else 12
+def review_interval_months(
+    household: Household, members: list[Resident], on: date, *, locality: str = ""
+) -> int:
+    """The locality's review interval (review.interval_months, 12), or review.irregular_income_interval_months
+    for households with irregular income and a working-age member (Chongqing 6, 渝民〔2023〕3号; 12 elsewhere)."""
+    locality = locality or parameters.locality_for_unit(household.unit)
+
+    def value(path: str) -> int:
+        return int(parameters.policy_value(path, on=on, locality=locality))
+
+    if household.irregular_income:
+        low, high = value("review.working_age.min"), value("review.working_age.max")
+        if any(low <= m.age_on(on) <= high for m in members):
+            return value("review.irregular_income_interval_months")
+    return value("review.interval_months")
 
 
 @dataclass
@@ -286,10 +311,12 @@ def reviews_due(*, actor, on: date | None = None, horizon_days: int = 30) -> lis
         .annotate(last=Max("reviewed_on"))
         .values_list("household", "last")
     )
+    mapping, default = parameters.locality_by_unit_path()
     due = []
     for household in households:
         since = max(filter(None, [household.since, last_reviews.get(household.pk)]))
-        months = review_interval_months(household, list(household.members.all()), on)
+        locality = parameters.resolve_path(household.unit.path, mapping, default)
+        months = review_interval_months(household, list(household.members.all()), on, locality=locality)
         due_on = add_months(since, months)
         if (due_on - on).days <= horizon_days:
             due.append(

@@ -14,15 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanke.assistance import selectors
+from quanke.assistance import parameters, selectors
 from quanke.assistance.models import (
     FINDING_TRANSITIONS,
     HOUSEHOLD_BENEFIT_PROGRAMS,
-    NOTICE_WORKING_DAYS,
+    NOTICE_WORKING_DAYS_PATH,
     OPEN_STEPS,
     PROCEDURE_ITEMS,
     PROGRAM_ITEMS,
-    PUBLICITY_DAYS,
+    PUBLICITY_DAYS_PATH,
     STEP_TRANSITIONS,
     ApplicationStep,
     AssistanceApplication,
@@ -389,7 +389,7 @@ def application_investigate(
 
 
 def application_publicize(*, actor, application: AssistanceApplication, start: date) -> AssistanceApplication:
-    """Post the household's name publicly (公示) for 7 days before confirmation."""
+    """Post the household's name publicly (公示) before confirmation, for the locality's application.publicity_days."""
     if start > timezone.localdate():
         raise invalid("assistance.date_in_future", _("公示开始日期不能晚于今天。"), "start")
     with transaction.atomic():
@@ -401,7 +401,8 @@ def application_publicize(*, actor, application: AssistanceApplication, start: d
         before = app.step
         app.step = ApplicationStep.PUBLICITY
         app.publicity_start = start
-        app.publicity_end = start + timedelta(days=PUBLICITY_DAYS - 1)
+        days = int(parameters.policy_value(PUBLICITY_DAYS_PATH, on=start, unit=app.unit))
+        app.publicity_end = start + timedelta(days=days - 1)
         app.save(update_fields=["step", "publicity_start", "publicity_end", "updated_at"])
         _step_audit(actor, app, before, publicity_start=start, publicity_end=app.publicity_end)
     return app
@@ -483,7 +484,7 @@ def application_approve(
     with transaction.atomic():
         app = _lock_application(actor, application, ApplicationStep.APPROVED)
         if app.needs_publicity and app.step != ApplicationStep.PUBLICITY:
-            raise StepRefused(_("须先公示 %(n)d 天再审核确认。") % {"n": PUBLICITY_DAYS})
+            raise StepRefused(_("须先公示 %(n)d 天再审核确认。") % {"n": app.publicity_days})
         if app.step == ApplicationStep.PUBLICITY and decided_on <= app.publicity_end:
             raise invalid(
                 "assistance.publicity_not_over",
@@ -582,7 +583,8 @@ def application_refuse(
         app.step = ApplicationStep.REFUSED
         app.refusal_reasons = reasons
         app.decided_on, app.decided_by = decided_on or timezone.localdate(), actor
-        app.notice_due_on = workdays.add_working_days(app.decided_on, NOTICE_WORKING_DAYS).date
+        notice_days = int(parameters.policy_value(NOTICE_WORKING_DAYS_PATH, on=app.decided_on, unit=app.unit))
+        app.notice_due_on = workdays.add_working_days(app.decided_on, notice_days).date
         app.save(
             update_fields=[
                 "step",

@@ -55,8 +55,9 @@ def run(tmp_path, data, *args):
 
 def test_json_output_has_the_issue_shape(db, tmp_path):
     result = json.loads(run(tmp_path, household(), "--json"))
-    assert set(result) == {"standard", "dibao", "dibao_edge", "gradual_exit", "members"}
+    assert set(result) == {"standard", "dibao", "dibao_edge", "gradual_exit", "members", "warnings"}
     assert result["standard"] == 600  # Chongqing rural from 2023-09-01
+    assert result["warnings"] == []  # within 12 months of 2023-09-01
     assert result["dibao"]["eligible"] is True
     assert result["dibao"]["monthly_amount"] == 400  # (600 - 400) x 2
     assert set(result["dibao"]) == {"eligible", "monthly_amount", "explanation"}
@@ -135,3 +136,13 @@ def test_process_exit_codes_and_streams(tmp_path):
     )
     assert failed.returncode != 0
     assert "未知地区" in failed.stderr and failed.stdout == ""
+
+
+def test_json_output_warns_when_the_standard_is_over_a_year_old(db, tmp_path):
+    result = json.loads(
+        run(tmp_path, household(locality="beijing", hukou="urban", date="2026-03-01"), "--json")
+    )
+    assert len(result["warnings"]) == 1
+    assert "北京市低保标准" in result["warnings"][0] and "2023-07-01" in result["warnings"][0]
+    text = run(tmp_path, household(locality="beijing", hukou="urban", date="2026-03-01"))
+    assert text.startswith("提示：北京市低保标准")

@@ -6,6 +6,7 @@ from datetime import date
 from django.core import mail
 
 from quanke.assistance import services
+from quanke.assistance.models import Locality, UnitLocality
 from quanke.assistance.tasks import review_reminders
 from tests.assistance.households import benefit, household, member
 
@@ -13,6 +14,8 @@ ON = date(2024, 3, 15)
 
 
 def test_each_reviewer_gets_the_count_of_reviews_due_in_her_scope(cast, django_capture_on_commit_callbacks):
+    # Chongqing's 6-month interval for irregular income (渝民〔2023〕3号) applies to street 1.
+    UnitLocality.objects.create(unit=cast.street_1, locality=Locality.objects.get(code="chongqing"))
     a = household(cast.community_a, "D1", irregular=True)
     benefit(member(a, "甲某", birth=date(1990, 1, 1)), "dibao", start=date(2023, 9, 20))  # due 2024-03-20
     c = household(cast.community_b, "D3")

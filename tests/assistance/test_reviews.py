@@ -1,30 +1,61 @@
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from quanke.assistance import selectors, services
-from quanke.assistance.models import AssistanceReview
+from quanke.assistance.models import AssistanceReview, Locality, LocalityParameter, UnitLocality
 from tests.assistance.households import benefit, household, member
 from tests.support import login
 
 ON = date(2024, 3, 15)
 
 
-def test_interval_is_six_months_for_irregular_income_with_working_age_member(cast):
-    steady = household(cast.community_a, "S1")
+def in_chongqing(unit):
+    """Chongqing's parameters (6-month reviews for irregular income, 渝民〔2023〕3号) apply to ``unit``'s street."""
+    UnitLocality.objects.create(unit=unit.parent, locality=Locality.objects.get(code="chongqing"))
+
+
+def test_interval_is_six_months_in_chongqing_for_irregular_income_with_working_age_member(cast):
+    in_chongqing(cast.community_c)
+    steady = household(cast.community_c, "S1")
     member(steady, "稳", birth=date(1980, 1, 1))
-    irregular_old = household(cast.community_a, "S2", irregular=True)
+    irregular_old = household(cast.community_c, "S2", irregular=True)
     member(irregular_old, "老", birth=date(1950, 1, 1))
-    irregular_young = household(cast.community_a, "S3", irregular=True)
+    irregular_young = household(cast.community_c, "S3", irregular=True)
     member(irregular_young, "青", birth=date(1990, 1, 1))
     assert selectors.review_interval_months(steady, list(steady.members.all()), ON) == 12
     assert selectors.review_interval_months(irregular_old, list(irregular_old.members.all()), ON) == 12
     assert selectors.review_interval_months(irregular_young, list(irregular_young.members.all()), ON) == 6
 
 
+def test_interval_stays_twelve_months_where_the_locality_has_no_shorter_rule(cast):
+    # Beijing (the default locality) has no source for a shorter interval: the national 12 months apply.
+    irregular_young = household(cast.community_a, "S4", irregular=True)
+    member(irregular_young, "京", birth=date(1990, 1, 1))
+    assert selectors.review_interval_months(irregular_young, list(irregular_young.members.all()), ON) == 12
+
+
+def test_working_age_is_a_dated_parameter(cast):
+    # An administrator's later value for the working age's upper bound takes effect from its date.
+    in_chongqing(cast.community_c)
+    home = household(cast.community_c, "S5", irregular=True)
+    member(home, "六十二", birth=date(1962, 1, 1))  # 62 on ON
+    assert selectors.review_interval_months(home, list(home.members.all()), ON) == 12
+    LocalityParameter.objects.create(
+        locality=Locality.objects.get(code="national"),
+        path="review.working_age.max",
+        start_date=date(2024, 1, 1),
+        value=Decimal(64),
+    )
+    assert selectors.review_interval_months(home, list(home.members.all()), ON) == 6
+    assert selectors.review_interval_months(home, list(home.members.all()), date(2023, 12, 31)) == 12
+
+
 def test_reviews_due_from_start_or_last_review(cast):
+    in_chongqing(cast.community_a)
     a = household(cast.community_a, "D1", irregular=True)
     benefit(member(a, "甲", birth=date(1990, 1, 1)), "dibao", start=date(2023, 9, 20))  # due 2024-03-20
     b = household(cast.community_a, "D2")

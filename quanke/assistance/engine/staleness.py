@@ -63,3 +63,13 @@ def stale_warnings(systems: LocalitySystems, locality: str, date: str, names: se
             f"本次评估仍按该取值计算，请核实当地是否已公布新标准。"
         )
     return list(found.values())
+
+
+def revised_parameters(systems: LocalitySystems, locality: str) -> set[str]:
+    """Every periodically revised parameter of the locality: what any assessment there may use (the desk's view)."""
+    root = systems.get(locality).tax_benefit_system.parameters
+    return {
+        node.name
+        for node in root.get_descendants()
+        if not hasattr(node, "children") and (getattr(node, "metadata", None) or {}).get(STALE_KEY)
+    }

@@ -34,3 +34,11 @@ def household_assessment(context, resident):
 @register.filter
 def program_name(code: str) -> str:
     return selectors.program_label(code)
+
+
+@register.inclusion_tag("assistance/_stale_parameters.html", takes_context=True)
+def stale_parameters(context):
+    """The desk's strip: the user's locality parameters that every assessment today would warn about."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"warnings": selectors.stale_parameter_warnings(getattr(user, "unit", None)) if user else []}

@@ -56,6 +56,8 @@ class Command(BaseCommand):
 
     def _print_text(self, result: dict) -> None:
         out = self.stdout.write
+        for warning in result.get("warnings", []):
+            out(f"提示：{warning}")
         out(f"低保标准：{result['standard']:.2f} 元/人/月")
         dibao = result["dibao"]
         out(f"低保：{'符合' if dibao['eligible'] else '不符合'}，月低保金 {dibao['monthly_amount']:.2f} 元")

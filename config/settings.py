@@ -255,9 +255,6 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quanke@localhost")
 
 # LOGGING: JSON to stdout, in the serving block at the end of this file.
 
-# Working days ahead of a deadline at which a matter counts as near due.
-NEAR_DUE_WORKING_DAYS = env_int("NEAR_DUE_WORKING_DAYS", 2)
-
 # Generated export files (downloaded only through the permission-checked reports view, never served as media).
 EXPORTS_ROOT = Path(env_str("EXPORTS_ROOT", str(VAR_DIR / "exports")))
 # Resident import (quanke.registry.imports): checked while the upload is read, so a huge file stops early; a
@@ -277,13 +274,10 @@ NOTIFY_BACKENDS = {
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
 NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)
 
-# Home visits: each worker's monthly plan size, and the booking slot length.
-VISIT_PLAN_MIN_PER_WORKER = env_int("VISIT_PLAN_MIN_PER_WORKER", 30)
-VISIT_PLAN_MAX_PER_WORKER = env_int("VISIT_PLAN_MAX_PER_WORKER", 50)
+# Near-due working days, visit-plan size per worker and finding snooze days are station settings in the database
+# (OrgUnit fields, quanke.core.unit_settings); policy values are dated locality parameters (assistance engine YAML).
 # Social assistance: the locality whose parameters apply where no unit is mapped (see assistance.UnitLocality).
 ASSISTANCE_DEFAULT_LOCALITY = env_str("ASSISTANCE_DEFAULT_LOCALITY", "beijing")
-# Days a decided finding keeps the scan from raising the same lead again.
-ASSISTANCE_FINDING_SNOOZE_DAYS = env_int("ASSISTANCE_FINDING_SNOOZE_DAYS", 180)
 
 # --- Task queue and schedules (django-tasks + django-tasks-db; quanke/core/taskqueue.py, quanke/core/schedule.py) --
 # "database": tasks are rows that `manage.py db_worker` processes run (any number, on any machine, one database);

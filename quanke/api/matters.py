@@ -15,6 +15,7 @@ from quanke.core import limits, permissions
 from quanke.core.errors import invalid
 from quanke.core.limits import model_max_length
 from quanke.core.models import OrgUnit
+from quanke.core.unit_settings import UnitValues
 from quanke.matters import selectors, services, steps
 from quanke.matters.models import Channel, Kind, Matter
 from quanke.registry import selectors as registry_selectors
@@ -175,6 +176,7 @@ def matter_list(request: HttpRequest, q: str = "", status: str = "", queue: str 
         qs = selectors.queue(actor=request.user, name=queue)
     else:
         qs = selectors.matter_search(actor=request.user, query=q, status=status)
+    near = UnitValues("near_due_working_days")
     return [
         MatterRow(
             tracking_code=m.tracking_code,
@@ -183,7 +185,7 @@ def matter_list(request: HttpRequest, q: str = "", status: str = "", queue: str 
             applicant_name=m.applicant_name,
             handling_unit=m.handling_unit.code,
             due_date=m.due_date,
-            deadline_state=m.deadline_state(),
+            deadline_state=m.deadline_state(near_days=near.get(m.unit_id)),
         )
         for m in qs[: max(1, min(limit, 200))]
     ]

@@ -18,7 +18,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from quanke.assistance.models import (
     ScanRun,
 )
 from quanke.core.models import OrgUnit
+from quanke.core.unit_settings import UnitValues
 from quanke.registry.models import Benefit, Household, Resident
 
 FETCH_CHUNK = 250_000  # ids per aggregated text value
@@ -498,7 +498,9 @@ def _serialise_scans() -> None:
 
 def write_findings(*, actor, locality, on, scanned, columns, candidates, alternatives, say) -> ScanRun:
     now = timezone.now()
-    snooze_from = now - timedelta(days=settings.ASSISTANCE_FINDING_SNOOZE_DAYS)
+    # A decided lead is not raised again for its station's finding_snooze_days (quanke.core.unit_settings).
+    snooze = UnitValues("finding_snooze_days")
+    snooze_from = now - timedelta(days=max([snooze.default, *snooze.by_unit.values()]))
     with transaction.atomic():
         _serialise_scans()
         run = ScanRun.objects.create(
@@ -515,11 +517,13 @@ def write_findings(*, actor, locality, on, scanned, columns, candidates, alterna
             key: (pk, amount)
             for key, pk, amount in scope.filter(status=FindingStatus.OPEN).values_list("key", "id", "amount")
         }
-        snoozed = set(
-            scope.filter(decided_at__gte=snooze_from)
+        snoozed = {
+            key
+            for key, unit_id, decided_at in scope.filter(decided_at__gte=snooze_from)
             .exclude(status__in=[FindingStatus.OPEN, FindingStatus.LAPSED])
-            .values_list("key", flat=True)
-        )
+            .values_list("key", "unit_id", "decided_at")
+            if decided_at >= now - timedelta(days=snooze.get(unit_id))
+        }
         new_rows, kept_ids, changed = [], [], []
         seen = set()
         household_ids = columns.household_id.tolist()

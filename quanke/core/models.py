@@ -42,6 +42,22 @@ class OrgUnit(BaseModel):
     station_name = models.CharField(_("站点名称"), max_length=100, blank=True)
     phone = models.CharField(_("服务电话"), max_length=30, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    # Station settings (quanke.core.unit_settings): empty takes the nearest ancestor's value, else the default.
+    visit_plan_min_per_worker = models.PositiveSmallIntegerField(
+        _("每名社工每月走访下限（户）"), null=True, blank=True, help_text=_("留空沿用上级单位设置，默认 30。")
+    )
+    visit_plan_max_per_worker = models.PositiveSmallIntegerField(
+        _("每名社工每月走访上限（户）"), null=True, blank=True, help_text=_("留空沿用上级单位设置，默认 50。")
+    )
+    finding_snooze_days = models.PositiveSmallIntegerField(
+        _("线索处理后不再重复提示的天数"),
+        null=True,
+        blank=True,
+        help_text=_("留空沿用上级单位设置，默认 180。"),
+    )
+    near_due_working_days = models.PositiveSmallIntegerField(
+        _("临近到期提示（工作日）"), null=True, blank=True, help_text=_("留空沿用上级单位设置，默认 2。")
+    )
 
     class Meta:
         verbose_name = _("组织单位")

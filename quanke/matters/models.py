@@ -64,10 +64,10 @@ def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
-def near_due_limit(today: date) -> date:
+def near_due_limit(today: date, days: int) -> date:
     from quanke.core import workdays
 
-    return workdays.add_working_days(today, settings.NEAR_DUE_WORKING_DAYS).date
+    return workdays.add_working_days(today, days).date
 
 
 def open_q() -> Q:
@@ -85,8 +85,18 @@ def overdue_q(today: date) -> Q:
 
 
 def near_due_q(today: date) -> Q:
-    """临近到期: the clock runs and the due date is within NEAR_DUE_WORKING_DAYS working days from today."""
-    return Q(status__in=sorted(CLOCK_RUNNING), due_date__gte=today, due_date__lte=near_due_limit(today))
+    """临近到期: the clock runs and the due date is within the accepting station's near_due_working_days (a station
+    setting, quanke.core.unit_settings) working days from today."""
+    from quanke.core.unit_settings import UnitValues
+
+    values = UnitValues("near_due_working_days")
+    groups = values.groups()
+    within = Q(due_date__lte=near_due_limit(today, values.default))
+    if groups:
+        within &= ~Q(unit_id__in=[pk for pks in groups.values() for pk in pks])
+        for days, pks in groups.items():
+            within |= Q(unit_id__in=pks, due_date__lte=near_due_limit(today, days))
+    return Q(status__in=sorted(CLOCK_RUNNING), due_date__gte=today) & within
 
 
 def accepted_in_q(start: date, end: date) -> Q:
@@ -267,9 +277,11 @@ class Matter(BaseModel):
     def at_department(self) -> bool:
         return self.handling_unit_id != self.unit_id
 
-    def deadline_state(self, today: date | None = None) -> str:
-        """'paused', 'overdue', 'near', 'ok' or '' (no deadline or closed)."""
+    def deadline_state(self, today: date | None = None, near_days: int | None = None) -> str:
+        """'paused', 'overdue', 'near', 'ok' or '' (no deadline or closed). ``near_days``: the accepting station's
+        near_due_working_days when the caller resolved it for many rows at once (unit_settings.UnitValues)."""
         from quanke.core import workdays
+        from quanke.core.unit_settings import unit_setting
 
         if not self.is_open or self.due_date is None:
             return ""
@@ -278,7 +290,9 @@ class Matter(BaseModel):
         today = today or date.today()
         if self.due_date < today:
             return "overdue"
-        if workdays.working_days_between(today, self.due_date) <= settings.NEAR_DUE_WORKING_DAYS:
+        if near_days is None:
+            near_days = unit_setting(self.unit, "near_due_working_days")
+        if workdays.working_days_between(today, self.due_date) <= near_days:
             return "near"
         return "ok"
 

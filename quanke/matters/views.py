@@ -21,6 +21,7 @@ from quanke.core import hooks, idempotency, permissions, workdays
 from quanke.core.dbrouter import replica_view
 from quanke.core.models import Specialty
 from quanke.core.printing import pdf_response
+from quanke.core.unit_settings import UnitValues
 from quanke.intake.selectors import suggest_items
 from quanke.matters import checklist, selectors, services, steps
 from quanke.matters.forms import THEN_CHOICES, DeskForm
@@ -403,8 +404,9 @@ def _page(request, qs):
 
 def _flag(rows):
     today = timezone.localdate()
+    near = UnitValues("near_due_working_days")
     for m in rows:
-        m.flag = m.deadline_state(today)
+        m.flag = m.deadline_state(today, near.get(m.unit_id))
     return rows
 
 

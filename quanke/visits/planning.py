@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quanke.core.unit_settings import unit_setting
 from quanke.registry.models import Household, Resident
 from quanke.visits import schedule
 from quanke.visits.models import Visit, VisitNeed
@@ -135,7 +135,8 @@ def propose(*, unit, month: date, today: date | None = None) -> Proposal:
     on = max(today, month)
     workers = schedule.station_workers(unit)
     proposal = Proposal(workers=workers)
-    lo, hi = settings.VISIT_PLAN_MIN_PER_WORKER, settings.VISIT_PLAN_MAX_PER_WORKER
+    lo = unit_setting(unit, "visit_plan_min_per_worker")
+    hi = unit_setting(unit, "visit_plan_max_per_worker")
     if not workers:
         proposal.notes.append(_("本站点没有可安排走访的社工。"))
         return proposal

@@ -102,6 +102,18 @@ def test_a_decided_finding_is_not_raised_again_soon(registry, cast):
     assert Finding.objects.filter(household__number="P1").count() == 1
 
 
+def test_the_snooze_is_the_stations_setting(registry, cast):
+    scan()
+    finding = Finding.objects.get(household__number="P1")
+    services.finding_dismiss(actor=cast.back_a, finding=finding, reason="收入未更新，实际在职")
+    Finding.objects.filter(pk=finding.pk).update(decided_at=timezone.now() - timedelta(days=30))
+    assert scan().findings_new == 0  # within the default 180 days
+    cast.community_a.finding_snooze_days = 20  # community A's own setting: 20 days
+    cast.community_a.save()
+    assert scan().findings_new == 1
+    assert Finding.objects.filter(household__number="P1", status="open").count() == 1
+
+
 def test_amounts_follow_the_date(registry):
     scan(on=date(2023, 6, 30))
     assert Finding.objects.get(household__number="P1", status="open").amount == Decimal(

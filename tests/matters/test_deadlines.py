@@ -56,8 +56,8 @@ def test_beyond_the_known_calendar_the_deadline_is_estimated(cast):
     assert m.due_estimated is True and m.due_date == date(2028, 1, 4)
 
 
-def test_near_due_and_overdue_flags(cast, settings):
-    settings.NEAR_DUE_WORKING_DAYS = 2
+def test_near_due_and_overdue_flags(cast):
+    # The default station setting: near due within 2 working days.
     m = accept(cast.desk_a, "EL-HOMECARE", at=at(2025, 9, 26))  # due 10/10
     assert m.deadline_state(date(2025, 9, 29)) == "ok"
     assert m.deadline_state(date(2025, 10, 9)) == "near"
@@ -78,3 +78,21 @@ def test_trips_count_each_time_the_resident_comes_back(cast):
     m = services.matter_materials_received(actor=cast.desk_a, matter=m, in_person=False)  # sent by WeChat
     assert m.trips == 2
     assert accept(cast.desk_a, "CV-PARKING", resident=r, channel="phone").trips == 0
+
+
+def test_near_due_days_are_the_stations_setting_inherited_from_its_street(cast):
+    m = accept(cast.desk_a, "EL-HOMECARE", at=at(2025, 9, 26))  # due 10/10, accepted by community A
+    # From 29 Sep, 3 working days remain (30 Sep, 9 Oct, 10 Oct): beyond the default 2.
+    assert m.deadline_state(date(2025, 9, 29)) == "ok"
+    assert not Matter.objects.near_due(date(2025, 9, 29)).filter(pk=m.pk).exists()
+    cast.street_1.near_due_working_days = 5
+    cast.street_1.save()
+    m = Matter.objects.get(pk=m.pk)
+    assert m.deadline_state(date(2025, 9, 29)) == "near"
+    assert Matter.objects.near_due(date(2025, 9, 29)).filter(pk=m.pk).exists()
+    cast.community_a.near_due_working_days = 1  # the station's own value wins over its street's
+    cast.community_a.save()
+    m = Matter.objects.get(pk=m.pk)
+    assert m.deadline_state(date(2025, 9, 30)) == "ok" and m.deadline_state(date(2025, 10, 9)) == "near"
+    assert not Matter.objects.near_due(date(2025, 9, 30)).filter(pk=m.pk).exists()
+    assert Matter.objects.near_due(date(2025, 10, 9)).filter(pk=m.pk).exists()

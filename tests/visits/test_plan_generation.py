@@ -142,8 +142,10 @@ def test_head_adjusts_within_the_cap_and_approves(cast, client):
         services.plan_generate(actor=cast.head_a, unit=cast.community_a, month=MONTH)
 
 
-def test_moving_beyond_fifty_is_refused(cast, settings):
-    settings.VISIT_PLAN_MAX_PER_WORKER = 31
+def test_moving_beyond_the_stations_limit_is_refused(cast):
+    # The station's own setting (default 50, seed 000's 30–50 households a month) caps each worker.
+    cast.community_a.visit_plan_max_per_worker = 31
+    cast.community_a.save()
     many(cast.community_a, 62, tags=["dibao"])
     plan = services.plan_generate(actor=cast.head_a, unit=cast.community_a, month=MONTH)
     with pytest.raises(ValidationError) as exc:
@@ -197,3 +199,11 @@ def test_overdue_list(cast, client):
     body = login(client, cast.desk_a).get("/visits/overdue/").content.decode()
     assert never.number in body and late.number in body and fine.number not in body
     assert "从未走访" in body and "10 天" in body
+
+
+def test_the_stations_minimum_sets_how_many_ordinary_households_each_worker_gets(cast):
+    cast.community_a.visit_plan_min_per_worker = 20
+    cast.community_a.save()
+    many(cast.community_a, 50)
+    plan = services.plan_generate(actor=cast.head_a, unit=cast.community_a, month=MONTH)
+    assert sorted(counts(plan).values()) == [20, 20]

@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from quanke.core import permissions
+from quanke.core.unit_settings import UnitValues
 from quanke.matters import selectors
 
 register = template.Library()
@@ -40,6 +41,7 @@ def resident_matters(context, resident, limit: int = 20) -> list:
     user = context["request"].user
     rows = list(selectors.matters_of_resident(actor=user, resident=resident)[:limit])
     today = timezone.localdate()
+    near = UnitValues("near_due_working_days")
     for m in rows:
-        m.flag = m.deadline_state(today)
+        m.flag = m.deadline_state(today, near.get(m.unit_id))
     return rows

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from quanke.core import permissions
 from quanke.core.audit import audit_record
 from quanke.core.models import AuditEvent, User
+from quanke.core.unit_settings import unit_setting
 from quanke.visits import planning, schedule
 from quanke.visits.models import (
     PLAN_TRANSITIONS,
@@ -57,13 +58,12 @@ def _plan_editable(actor, plan: VisitPlan) -> None:
 
 
 def _check_capacity(plan: VisitPlan, worker: User) -> None:
-    from django.conf import settings
-
-    if plan.entries.filter(worker=worker).count() >= settings.VISIT_PLAN_MAX_PER_WORKER:
+    most = unit_setting(plan.unit, "visit_plan_max_per_worker")
+    if plan.entries.filter(worker=worker).count() >= most:
         raise ValidationError(
             {
                 "worker": _("%(name)s本月已安排 %(n)d 户，达到上限。")
-                % {"name": worker.display_name, "n": settings.VISIT_PLAN_MAX_PER_WORKER}
+                % {"name": worker.display_name, "n": most}
             }
         )
 
@@ -153,12 +153,11 @@ def _plan_move(*, actor, plan: VisitPlan, target: str, refused: str, check=None)
 
 
 def _within_worker_limit(plan: VisitPlan) -> None:
-    from django.conf import settings
-
+    most = unit_setting(plan.unit, "visit_plan_max_per_worker")
     over = [
         w.display_name
         for w in User.objects.filter(pk__in=plan.entries.values("worker"))
-        if plan.entries.filter(worker=w).count() > settings.VISIT_PLAN_MAX_PER_WORKER
+        if plan.entries.filter(worker=w).count() > most
     ]
     if over:
         raise ValidationError(_("以下社工超过每月走访上限，请先调整：%(names)s") % {"names": "、".join(over)})

@@ -20,7 +20,6 @@ from quanke.visits.views.plans import (
     plan_detail,
     plan_list,
     plan_route,
-    services_settings,
 )
 from quanke.visits.views.records import (
     visit_detail,
@@ -48,7 +47,6 @@ __all__ = [
     "duty_remove",
     "plan_list",
     "plan_detail",
-    "services_settings",
     "plan_route",
     "plan_adjust",
     "overdue_list",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanke.core import permissions
+from quanke.core.unit_settings import unit_setting
 from quanke.registry import selectors as registry_selectors
 from quanke.visits import schedule, selectors, services
 from quanke.visits.models import PlanStatus
@@ -65,16 +66,10 @@ def plan_detail(request, pk):
             "workers": schedule.station_workers(plan.unit),
             "can_manage": can_manage,
             "can_approve": permissions.can_manage_visits(request.user),
-            "lo": services_settings("VISIT_PLAN_MIN_PER_WORKER"),
-            "hi": services_settings("VISIT_PLAN_MAX_PER_WORKER"),
+            "lo": unit_setting(plan.unit, "visit_plan_min_per_worker"),
+            "hi": unit_setting(plan.unit, "visit_plan_max_per_worker"),
         },
     )
-
-
-def services_settings(name):
-    from django.conf import settings
-
-    return getattr(settings, name)
 
 
 @login_required

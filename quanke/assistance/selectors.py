@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from quanke.assistance import parameters
 from quanke.assistance.engine import RECEIVABLE_PROGRAMS, EngineError, assess_household, build_system
 from quanke.assistance.models import (
+    APPLICATION_FINDING_KINDS,
     HOUSEHOLD_BENEFIT_PROGRAMS,
     OPEN_STEPS,
     PROGRAM_ITEMS,
@@ -25,7 +26,6 @@ from quanke.assistance.models import (
     AssistanceApplication,
     AssistanceReview,
     Finding,
-    FindingKind,
     FindingStatus,
     ScanRun,
 )
@@ -72,6 +72,7 @@ def household_input(
                 "in_school": m.in_school,
                 "needs_long_term_care": m.needs_long_term_care,
                 "has_capable_supporter": m.has_capable_supporter,
+                "hukou_local": m.hukou_local,
             }
             for m in members
         ],
@@ -218,7 +219,7 @@ class ApplicationOffer:
 def finding_application_offer(*, actor, finding: Finding) -> ApplicationOffer | None:
     """What the finding page and the API offer when a lead says someone qualifies and does not receive: to
     accept the application with the confirmation (open lead), or afterwards (confirmed lead with none yet)."""
-    if finding.kind != FindingKind.ELIGIBLE_NOT_RECEIVING or finding.program not in PROGRAM_ITEMS:
+    if finding.kind not in APPLICATION_FINDING_KINDS or finding.program not in PROGRAM_ITEMS:
         return None
     if finding.status not in (FindingStatus.OPEN, FindingStatus.CONFIRMED):
         return None

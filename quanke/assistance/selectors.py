@@ -38,7 +38,13 @@ from quanke.registry.models import Benefit, Household, Program, Resident
 
 SEX_CODES = {"M": "male", "F": "female"}
 WORKING_AGE = (16, 59)
-PERSON_PROGRAM_AMOUNT = {"tekun": "monthly_basic", "gaoling": "monthly_amount"}
+# The 两项补贴 amounts are None where the locality has set none (the explanation says it is set locally).
+PERSON_PROGRAM_AMOUNT = {
+    "tekun": "monthly_basic",
+    "gaoling": "monthly_amount",
+    "disability_living": "monthly_amount",
+    "disability_care": "monthly_amount",
+}
 
 
 def today() -> date:
@@ -98,7 +104,7 @@ def exit_alternatives(result: dict, names: dict[str, str]) -> list[dict]:
                         "label": program_label(program),
                         "who": names.get(member_id, member_id),
                         "resident_id": int(member_id) if str(member_id).isdigit() else None,
-                        "amount": member[program][amount_key] if amount_key else None,
+                        "amount": member[program].get(amount_key) if amount_key else None,
                     }
                 )
     return found

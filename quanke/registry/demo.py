@@ -125,8 +125,7 @@ def seed(ctx) -> None:
         while made < RESIDENTS_PER_COMMUNITY:
             n += 1
             plan = b.members_plan()[: RESIDENTS_PER_COMMUNITY - made]
-            # About 8 % of households are registered elsewhere (tenants, migrant workers); same draw count as
-            # before, so the rest of the demo is unchanged.
+            # About 8 % of households are registered elsewhere (tenants, migrant workers).
             local = rng.random() < NONLOCAL_CUTOFF
             address, building = _address(community, rng, n)
             household = Household.objects.create(

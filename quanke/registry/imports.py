@@ -57,7 +57,6 @@ COLUMNS = [
     ("户籍", "hukou_kind", False),
     ("户口性质", "hukou_type", False),
     ("姓名", "name", True),
-    ("本人户籍", "member_hukou", False),
     ("身份证号", "id_number", True),
     ("与户主关系", "relation", False),
     ("联系电话", "phone", False),
@@ -66,6 +65,7 @@ COLUMNS = [
     ("残疾类别", "disability_kind", False),
     ("残疾等级", "disability_grade", False),
     ("人群标签", "tags", False),
+    ("本人户籍", "member_hukou", False),
 ]
 TITLES = {f: t for t, f, _r in COLUMNS}
 CLEARABLE = {"phone", "disability_kind", "disability_grade", "tags", "member_hukou"}
@@ -810,7 +810,6 @@ def template_workbook() -> bytes:
             "本地户籍",
             "城镇",
             "张三丰",
-            "",
             idnumber.build("110102", date(1950, 3, 1), 11),
             "户主",
             "13800001234",
@@ -819,6 +818,7 @@ def template_workbook() -> bytes:
             "",
             "",
             "独居",
+            "",
         ]
     )
     notes = wb.create_sheet("填写说明")

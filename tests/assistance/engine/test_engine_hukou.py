@@ -143,3 +143,13 @@ def test_care_amounts_must_come_together():
     partial = {"localities": {"beijing": {"disability_care": {"amount": {"grade_1": {"2023-01-01": 300}}}}}}
     with pytest.raises(ParameterDataError):
         assess_household(household(), parameters=partial)
+
+
+def test_every_variable_cites_its_policy_text():
+    from quanke.assistance.engine import build_system
+
+    system = build_system().get("beijing").tax_benefit_system
+    missing = [name for name, variable in system.variables.items() if not variable.reference]
+    assert missing == []
+    assert any("第十二条" in text for text in system.variables["dibao_monthly_amount_cents"].reference)
+    assert any("国发〔2015〕52号" in text for text in system.variables["disability_care_eligible"].reference)

@@ -43,7 +43,8 @@ class ResidentOut(Schema):
     unit: str
     household_number: str
     address: str
-    hukou_kind: str
+    hukou_kind: str = Field(description="本人户籍：local 本地 / nonlocal 外地（未单独登记时同家庭户）")
+    hukou_local: bool = Field(description="本人户籍在本地；低保保障人口、特困、高龄津贴、护理补贴以此为条件")
     hukou_type: str
     relation: str
     lives_alone: bool

@@ -140,6 +140,13 @@ class FindingKind(models.TextChoices):
     ELIGIBLE_NOT_RECEIVING = "eligible_not_receiving", _("似乎符合条件但未享受")
     NO_LONGER_ELIGIBLE = "no_longer_eligible", _("享受中但似乎已不符合条件")
     GRADUAL_EXIT = "gradual_exit", _("收入已超标准，适用渐退")
+    # 特困 support replaces 低保 for a person who qualifies (国发〔2016〕14号): a lead to convert, never a
+    # 低保 lead for that person.
+    TEKUN_INSTEAD_OF_DIBAO = "tekun_instead_of_dibao", _("符合特困供养条件，正在享受低保（应转为特困供养）")
+
+
+# Leads whose confirmation may open an application for the lead's programme.
+APPLICATION_FINDING_KINDS = (FindingKind.ELIGIBLE_NOT_RECEIVING, FindingKind.TEKUN_INSTEAD_OF_DIBAO)
 
 
 class FindingStatus(models.TextChoices):

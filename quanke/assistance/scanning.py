@@ -51,6 +51,7 @@ class Columns:
     household_unit: numpy.ndarray
     hukou: numpy.ndarray
     assets: numpy.ndarray
+    household_local: numpy.ndarray  # the household's 户籍 is in the locality
     person_id: numpy.ndarray
     person_household: numpy.ndarray  # index into the household arrays
     birth_days: numpy.ndarray
@@ -60,6 +61,7 @@ class Columns:
     care: numpy.ndarray
     in_school: numpy.ndarray
     supporter: numpy.ndarray
+    hukou_local: numpy.ndarray  # the member's own 户籍, else the household's
     # (person index, program code, amount) of benefits current on the date
     benefit_person: numpy.ndarray
     benefit_program: numpy.ndarray
@@ -142,6 +144,7 @@ def read_columns(*, on: date, unit_ids: list[int] | None) -> Columns:
                 "unit_id",
                 f"CASE WHEN hukou_type = 'rural' THEN {rural} ELSE {urban} END",
                 flag("assets_within_limits"),
+                "CASE WHEN hukou_kind = 'nonlocal' THEN 0 ELSE 1 END",
             ],
             where,
             params,
@@ -156,8 +159,10 @@ def read_columns(*, on: date, unit_ids: list[int] | None) -> Columns:
     else:
         birth = "CAST(julianday(birth_date) - 2440587.5 AS INTEGER)"
         income = "CAST(ROUND(monthly_income * 100) AS INTEGER)"
-    # Disability and the three flags packed into one integer: fewer values to stream and parse.
+    # Own 户籍 (0 = as the household, 1 local, 2 elsewhere), disability and the three flags packed into one
+    # integer: fewer values to stream and parse.
     packed = (
+        "(CASE member_hukou WHEN 'local' THEN 1 WHEN 'nonlocal' THEN 2 ELSE 0 END) * 512 + "
         f"(CASE disability_kind {kind_case} ELSE 0 END) * 64 + COALESCE(disability_grade, 0) * 8 + "
         f"{flag('needs_long_term_care')} * 4 + {flag('in_school')} * 2 + {flag('has_capable_supporter')}"
     )
@@ -192,20 +197,25 @@ def read_columns(*, on: date, unit_ids: list[int] | None) -> Columns:
     else:
         known = numpy.zeros(len(benefits), dtype=bool)
     flags = persons[:, 4]
+    own_hukou = flags // 512
+    household_local = households[:, 4].astype(bool)
+    hukou_local = numpy.where(own_hukou == 0, household_local[person_household], own_hukou == 1)
     return Columns(
         household_id=households[:, 0],
         household_unit=households[:, 1],
         hukou=households[:, 2].astype(numpy.int16),
         assets=households[:, 3].astype(bool),
+        household_local=household_local,
         person_id=persons[:, 0],
         person_household=person_household,
         birth_days=persons[:, 2],
         income_cents=persons[:, 3],
-        disability_kind=(flags // 64).astype(numpy.int16),
+        disability_kind=((flags // 64) % 8).astype(numpy.int16),
         disability_grade=((flags // 8) % 8).astype(numpy.int32),
         care=(flags & 4).astype(bool),
         in_school=(flags & 2).astype(bool),
         supporter=(flags & 1).astype(bool),
+        hukou_local=hukou_local.astype(bool),
         benefit_person=benefit_person[known],
         benefit_program=benefits[known, 1],
         benefit_amount=benefits[known, 2],
@@ -274,6 +284,7 @@ def evaluate(columns: Columns, household_mask: numpy.ndarray, *, locality: str, 
             "needs_long_term_care": columns.care[p_index],
             "has_capable_supporter": columns.supporter[p_index],
             "in_school": columns.in_school[p_index],
+            "hukou_local": columns.hukou_local[p_index],
         },
         {
             "hukou": columns.hukou[h_index],
@@ -300,13 +311,31 @@ def evaluate(columns: Columns, household_mask: numpy.ndarray, *, locality: str, 
             None if currents is None else currents[rows] / 100,
         )
 
-    add_households(
-        FindingKind.ELIGIBLE_NOT_RECEIVING, "dibao", dibao_ok & ~on_dibao, hh["dibao_monthly_amount"], None
+    # 特困 support replaces 低保 (国发〔2016〕14号): a person supported as 特困 is never the reason for a 低保
+    # lead, and one who qualifies for 特困 while the household receives 低保 is a lead to convert instead.
+    getting_tekun = receiving["tekun"]
+    household_on_dibao = on_dibao[person_household_local]
+    convert = pp["tekun_eligible"] & ~getting_tekun & household_on_dibao
+    has_convert = per_household(convert.astype(numpy.int64)) > 0
+    covered_not_tekun = per_household((pp["dibao_covered"] & ~getting_tekun).astype(numpy.int64)) > 0
+    # On 低保 and failing it only because nobody is left to cover once 特困 members are converted: the
+    # conversion lead says it; a "no longer eligible" 低保 lead beside it would be the same case twice.
+    only_conversion = (
+        has_convert
+        & columns.assets[h_index]
+        & hh["dibao_income_below_standard"]
+        & (hh["dibao_covered_count"] == 0)
     )
-    add_households(FindingKind.GRADUAL_EXIT, "dibao", on_dibao & ~dibao_ok & exit_, None, h_amount["dibao"])
     add_households(
-        FindingKind.NO_LONGER_ELIGIBLE, "dibao", on_dibao & ~dibao_ok & ~exit_, None, h_amount["dibao"]
+        FindingKind.ELIGIBLE_NOT_RECEIVING,
+        "dibao",
+        dibao_ok & ~on_dibao & covered_not_tekun,
+        hh["dibao_monthly_amount"],
+        None,
     )
+    leaving_dibao = on_dibao & ~dibao_ok & ~only_conversion
+    add_households(FindingKind.GRADUAL_EXIT, "dibao", leaving_dibao & exit_, None, h_amount["dibao"])
+    add_households(FindingKind.NO_LONGER_ELIGIBLE, "dibao", leaving_dibao & ~exit_, None, h_amount["dibao"])
     add_households(
         FindingKind.ELIGIBLE_NOT_RECEIVING, "dibao_edge", edge_ok & ~on_edge & ~on_dibao, None, None
     )
@@ -319,10 +348,20 @@ def evaluate(columns: Columns, household_mask: numpy.ndarray, *, locality: str, 
     )
 
     person_amounts = {"tekun": pp["tekun_monthly_basic"], "gaoling": pp["gaoling_monthly_amount"]}
+    rows = numpy.flatnonzero(convert)
+    found.add(
+        FindingKind.TEKUN_INSTEAD_OF_DIBAO,
+        "tekun",
+        h_index[person_household_local[rows]],
+        p_index[rows],
+        pp["tekun_monthly_basic"][rows],
+        h_amount["dibao"][person_household_local[rows]] / 100,
+    )
     for program in ("tekun", "gaoling", "disability_living", "disability_care"):
         eligible, getting = pp[f"{program}_eligible"], receiving[program]
+        not_receiving = eligible & ~getting & ~convert if program == "tekun" else eligible & ~getting
         for kind, mask in (
-            (FindingKind.ELIGIBLE_NOT_RECEIVING, eligible & ~getting),
+            (FindingKind.ELIGIBLE_NOT_RECEIVING, not_receiving),
             (FindingKind.NO_LONGER_ELIGIBLE, getting & ~eligible),
         ):
             rows = numpy.flatnonzero(mask)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from quanke.assistance import parameters
 from quanke.assistance.engine import RECEIVABLE_PROGRAMS, EngineError, assess_household, build_system
 from quanke.assistance.models import (
+    APPLICATION_FINDING_KINDS,
     HOUSEHOLD_BENEFIT_PROGRAMS,
     OPEN_STEPS,
     PROGRAM_ITEMS,
@@ -25,7 +26,6 @@ from quanke.assistance.models import (
     AssistanceApplication,
     AssistanceReview,
     Finding,
-    FindingKind,
     FindingStatus,
     ScanRun,
 )
@@ -37,7 +37,13 @@ from quanke.registry.idnumber import mask_name
 from quanke.registry.models import Benefit, Household, Program, Resident
 
 SEX_CODES = {"M": "male", "F": "female"}
-PERSON_PROGRAM_AMOUNT = {"tekun": "monthly_basic", "gaoling": "monthly_amount"}
+# The 两项补贴 amounts are None where the locality has set none (the explanation says it is set locally).
+PERSON_PROGRAM_AMOUNT = {
+    "tekun": "monthly_basic",
+    "gaoling": "monthly_amount",
+    "disability_living": "monthly_amount",
+    "disability_care": "monthly_amount",
+}
 
 
 def today() -> date:
@@ -71,6 +77,7 @@ def household_input(
                 "in_school": m.in_school,
                 "needs_long_term_care": m.needs_long_term_care,
                 "has_capable_supporter": m.has_capable_supporter,
+                "hukou_local": m.hukou_local,
             }
             for m in members
         ],
@@ -96,7 +103,7 @@ def exit_alternatives(result: dict, names: dict[str, str]) -> list[dict]:
                         "label": program_label(program),
                         "who": names.get(member_id, member_id),
                         "resident_id": int(member_id) if str(member_id).isdigit() else None,
-                        "amount": member[program][amount_key] if amount_key else None,
+                        "amount": member[program].get(amount_key) if amount_key else None,
                     }
                 )
     return found
@@ -233,7 +240,7 @@ class ApplicationOffer:
 def finding_application_offer(*, actor, finding: Finding) -> ApplicationOffer | None:
     """What the finding page and the API offer when a lead says someone qualifies and does not receive: to
     accept the application with the confirmation (open lead), or afterwards (confirmed lead with none yet)."""
-    if finding.kind != FindingKind.ELIGIBLE_NOT_RECEIVING or finding.program not in PROGRAM_ITEMS:
+    if finding.kind not in APPLICATION_FINDING_KINDS or finding.program not in PROGRAM_ITEMS:
         return None
     if finding.status not in (FindingStatus.OPEN, FindingStatus.CONFIRMED):
         return None

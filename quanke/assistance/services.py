@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from quanke.assistance import parameters, selectors
 from quanke.assistance.models import (
+    APPLICATION_FINDING_KINDS,
     FINDING_TRANSITIONS,
     HOUSEHOLD_BENEFIT_PROGRAMS,
     NOTICE_WORKING_DAYS_PATH,
@@ -28,7 +29,6 @@ from quanke.assistance.models import (
     AssistanceApplication,
     AssistanceReview,
     Finding,
-    FindingKind,
     FindingStatus,
     Locality,
     ReviewOutcome,
@@ -118,8 +118,8 @@ def finding_confirm(*, actor, finding: Finding, reason: str, open_application: b
     with transaction.atomic():
         decided = _decide(actor=actor, finding=finding, status=FindingStatus.CONFIRMED, reason=reason)
         if open_application:
-            if finding.kind != FindingKind.ELIGIBLE_NOT_RECEIVING or finding.program not in PROGRAM_ITEMS:
-                raise ValidationError(_("只有“似乎符合但未享受”的线索可以直接受理申请。"))
+            if finding.kind not in APPLICATION_FINDING_KINDS or finding.program not in PROGRAM_ITEMS:
+                raise ValidationError(_("只有“似乎符合但未享受”或“应转为特困供养”的线索可以直接受理申请。"))
             resident = finding.resident or selectors.household_applicant(finding.household)
             application_open(
                 actor=actor,

@@ -29,6 +29,8 @@ DISABILITY_KINDS = (
 )
 # The demo's locality is Beijing; its 低保 standard from 2023-07-01.
 DIBAO_STANDARD = Decimal("1395")
+NONLOCAL_CUTOFF = 0.92  # share of households with local 户籍
+MIXED_EVERY = 12  # every 12th local household has a spouse registered elsewhere
 
 
 def _birth(rng, today: date, age: int) -> date:
@@ -123,7 +125,8 @@ def seed(ctx) -> None:
         while made < RESIDENTS_PER_COMMUNITY:
             n += 1
             plan = b.members_plan()[: RESIDENTS_PER_COMMUNITY - made]
-            local = rng.random() < 0.85
+            # About 8 % of households are registered elsewhere (tenants, migrant workers).
+            local = rng.random() < NONLOCAL_CUTOFF
             address, building = _address(community, rng, n)
             household = Household.objects.create(
                 unit=community,
@@ -172,6 +175,13 @@ def seed(ctx) -> None:
                         needs_long_term_care=bool(grade and grade <= 2 and rng.random() < 0.6),
                         in_school=6 <= age <= 22 and relation == "child",
                         has_capable_supporter=not (len(plan) == 1 and age >= 60 and rng.random() < 0.4),
+                        # In every MIXED_EVERY-th local household the spouse kept the 户籍 of her home town
+                        # (no draw, so the sequence above is undisturbed).
+                        member_hukou=(
+                            HukouKind.NONLOCAL
+                            if local and relation == "spouse" and n % MIXED_EVERY == 0
+                            else ""
+                        ),
                     )
                 )
             Resident.objects.bulk_create(residents)
@@ -191,11 +201,24 @@ def _tag_and_benefit(b, household, residents, village: bool, poor: bool) -> None
     )
     start = today - timedelta(days=rng.randint(60, 1500))
     links, benefits, documents = [], [], []
+    # The rules the engine applies: 高龄津贴 and 特困 for local 户籍 only; 低保 is paid for the covered members
+    # (local 户籍, not supported as 特困), (standard − per-capita income over everyone) each.
+    local = {r.pk: (r.member_hukou or household.hukou_kind) == HukouKind.LOCAL for r in residents}
+    tekun = {
+        r.pk: local[r.pk]
+        and r.lives_alone
+        and r.monthly_income < DIBAO_STANDARD
+        and not r.has_capable_supporter
+        for r in residents
+    }
+    covered = {r.pk: local[r.pk] and not tekun[r.pk] for r in residents}
+    receiving_dibao = receiving_dibao and any(covered.values())
     for r in residents:
         age = r.age_on(today)
         codes = set()
         if age >= 80:
             codes.add("elderly")
+        if age >= 80 and local[r.pk]:
             benefits.append(
                 Benefit(
                     resident=r,
@@ -216,7 +239,7 @@ def _tag_and_benefit(b, household, residents, village: bool, poor: bool) -> None
                 codes.add("severe_disability")
             if r.disability_kind == "mental":
                 codes.add("mental_disorder")
-        if receiving_dibao:
+        if receiving_dibao and covered[r.pk]:
             codes.add("dibao")
             amount = max(Decimal(0), (DIBAO_STANDARD - per_capita)).quantize(Decimal("0.01"))
             benefits.append(
@@ -229,7 +252,7 @@ def _tag_and_benefit(b, household, residents, village: bool, poor: bool) -> None
                     monthly_amount=amount,
                 )
             )
-        if r.lives_alone and r.monthly_income < DIBAO_STANDARD and not r.has_capable_supporter:
+        if tekun[r.pk]:
             codes.add("tekun")
             benefits.append(
                 Benefit(

@@ -30,6 +30,7 @@ class ResidentForm(forms.ModelForm):
         self.fields["disability_grade"].widget = forms.Select(
             choices=[("", "—")] + [(i, _("%(n)d级") % {"n": i}) for i in range(1, 5)]
         )
+        self.fields["member_hukou"].choices = [("", _("同家庭户"))] + list(HukouKind.choices)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
             self.initial["tags"] = [t.code for t in self.instance.tags.all() if t.code in self.tag_objects]

@@ -65,9 +65,10 @@ COLUMNS = [
     ("残疾类别", "disability_kind", False),
     ("残疾等级", "disability_grade", False),
     ("人群标签", "tags", False),
+    ("本人户籍", "member_hukou", False),
 ]
 TITLES = {f: t for t, f, _r in COLUMNS}
-CLEARABLE = {"phone", "disability_kind", "disability_grade", "tags"}
+CLEARABLE = {"phone", "disability_kind", "disability_grade", "tags", "member_hukou"}
 HEADER_ALIASES = {
     "手机": "联系电话",
     "电话": "联系电话",
@@ -323,7 +324,15 @@ def _parse_row(rownum, raw, index, err, *, actor, tags, maps) -> dict | None:
             row["id_number"] = idnumber.parse(cell["id_number"]).value
         except ValidationError as exc:
             bad("id_number", exc.messages[0])
-    for fname, mapping in (("hukou_kind", kinds), ("hukou_type", types), ("relation", relations)):
+    member_hukou = cell.get("member_hukou", "")
+    if _is_clear(member_hukou):
+        row["set"]["member_hukou"] = ""  # cleared: the member follows the household's 户籍 again
+    for fname, mapping in (
+        ("hukou_kind", kinds),
+        ("hukou_type", types),
+        ("relation", relations),
+        ("member_hukou", kinds),
+    ):
         value = cell.get(fname, "")
         if not value or _is_clear(value):
             continue
@@ -333,8 +342,8 @@ def _parse_row(rownum, raw, index, err, *, actor, tags, maps) -> dict | None:
                 _("“%(v)s”不是可选值（%(opts)s）。")
                 % {"v": value, "opts": "、".join(k for k in mapping if not k.isascii())},
             )
-        elif fname == "relation":
-            row["set"]["relation"] = mapping[value]
+        elif fname in ("relation", "member_hukou"):
+            row["set"][fname] = mapping[value]
         else:
             row[fname] = mapping[value]
     phone = cell.get("phone", "")
@@ -410,12 +419,16 @@ FIELDS_COMPARED = {
 
 
 def _display(fname: str, value) -> str:
+    if fname == "member_hukou" and not value:
+        return str(_("同家庭户"))
     if value in ("", None):
         return "—"
     if fname == "relation":
         return str(Relation(value).label) if value in Relation.values else str(value)
     if fname == "disability_kind":
         return str(DisabilityKind(value).label) if value in DisabilityKind.values else str(value)
+    if fname == "member_hukou":
+        return str(HukouKind(value).label) if value in HukouKind.values else str(value)
     if fname == "lives_alone":
         return _("是") if value else _("否")
     if fname == "phone":
@@ -433,6 +446,7 @@ def _new_values(row: dict) -> dict:
         "monthly_income": "0.00",
         "disability_kind": "",
         "disability_grade": None,
+        "member_hukou": "",
     }
     values.update(row["set"])
     return values
@@ -804,6 +818,7 @@ def template_workbook() -> bytes:
             "",
             "",
             "独居",
+            "",
         ]
     )
     notes = wb.create_sheet("填写说明")
@@ -820,8 +835,12 @@ def import_rules() -> list[str]:
     return [
         _("带 * 的列必填：户编号、住址、姓名、身份证号。按身份证号识别居民，重复导入不会产生重复记录。"),
         _("已登记的居民：文件中没有的列、以及留空的单元格，都不会修改原有信息。"),
-        _("要清空某项，请在单元格中填写 %(c)s（只用于：联系电话、残疾类别和残疾等级、人群标签）。")
+        _("要清空某项，请在单元格中填写 %(c)s（只用于：联系电话、残疾类别和残疾等级、人群标签、本人户籍）。")
         % {"c": CLEAR},
+        _(
+            "本人户籍：与家庭户不同时填写（本地户籍/外地户籍），留空表示与家庭户相同；"
+            "外地户籍的成员不计入本地低保保障人口。"
+        ),
         _("月收入填 0 表示无收入；留空表示不修改（新登记的居民记为 0）。"),
         _("人群标签：列出的标签会加上，原有标签保留；填写 %(c)s 会去掉您可见的全部标签。") % {"c": CLEAR},
         _("新登记的居民：未填写的项目取默认值（与户主关系=户主、独居=否、月收入=0、无残疾）。"),

@@ -135,6 +135,15 @@ class Resident(Versioned, BaseModel):
     needs_long_term_care = models.BooleanField(_("需长期照护"), default=False)
     in_school = models.BooleanField(_("在校就读"), default=False)
     has_capable_supporter = models.BooleanField(_("有赡养/抚养/扶养能力人"), default=True)
+    # 户籍 is usually the household's (one 户口簿), so blank follows Household.hukou_kind; a member registered
+    # elsewhere (a spouse who married in, a tenant's relative) is set here. Assistance counts only local members.
+    member_hukou = models.CharField(
+        _("本人户籍"),
+        max_length=10,
+        choices=HukouKind.choices,
+        blank=True,
+        help_text=_("留空表示与家庭户的户籍相同"),
+    )
     tags = models.ManyToManyField(Tag, verbose_name=_("人群标签"), blank=True, related_name="residents")
     notes = text_field(_("备注"), limits.NOTE, blank=True)
 
@@ -172,6 +181,15 @@ class Resident(Versioned, BaseModel):
     @property
     def age(self) -> int:
         return self.age_on(date.today())
+
+    @property
+    def own_hukou_kind(self) -> str:
+        """The resident's own 户籍: hers if recorded, else her household's."""
+        return self.member_hukou or self.household.hukou_kind
+
+    @property
+    def hukou_local(self) -> bool:
+        return self.own_hukou_kind == HukouKind.LOCAL
 
     @property
     def is_disabled(self) -> bool:

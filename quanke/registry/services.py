@@ -29,6 +29,7 @@ RESIDENT_FIELDS = [
     "needs_long_term_care",
     "in_school",
     "has_capable_supporter",
+    "member_hukou",
     "notes",
 ]
 

@@ -32,6 +32,15 @@ def test_detail_is_audited(client, cast):
     assert AuditEvent.objects.filter(action="read", object_id=str(r.pk), changes__via="api").exists()
 
 
+def test_detail_gives_the_residents_own_hukou(client, cast):
+    r = make_resident(cast.community_a, "张三丰")
+    away = make_resident(cast.community_a, "李外地", household=r.household, member_hukou="nonlocal")
+    body = client.get(f"/api/residents/{r.pk}", **bearer(cast.desk_a)).json()
+    assert (body["hukou_kind"], body["hukou_local"]) == ("local", True)
+    body = client.get(f"/api/residents/{away.pk}", **bearer(cast.desk_a)).json()
+    assert (body["hukou_kind"], body["hukou_local"]) == ("nonlocal", False)
+
+
 def test_county_viewer_is_forbidden_personal_data(client, cast):
     response = client.get("/api/residents/", **bearer(cast.county_viewer))
     assert response.status_code == 403 and response.json()["code"] == "forbidden"

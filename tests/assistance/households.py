@@ -9,11 +9,12 @@ from tests.conftest import make_resident
 TODAY = date(2024, 3, 15)  # Beijing standard 1395 since 2023-07-01
 
 
-def household(unit, number, *, hukou_type="urban", assets=True, irregular=False):
+def household(unit, number, *, hukou_type="urban", assets=True, irregular=False, hukou_kind="local"):
     return Household.objects.create(
         unit=unit,
         number=number,
         address=f"{unit.name}{number}",
+        hukou_kind=hukou_kind,
         hukou_type=hukou_type,
         assets_within_limits=assets,
         irregular_income=irregular,

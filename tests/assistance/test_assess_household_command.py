@@ -59,16 +59,32 @@ def test_json_output_has_the_issue_shape(db, tmp_path):
     assert result["standard"] == 600  # Chongqing rural from 2023-09-01
     assert result["warnings"] == []  # within 12 months of 2023-09-01
     assert result["dibao"]["eligible"] is True
-    assert result["dibao"]["monthly_amount"] == 400  # (600 - 400) x 2
-    assert set(result["dibao"]) == {"eligible", "monthly_amount", "explanation"}
+    # Grandma qualifies for 特困 and is not counted again in the 低保 cover: (600 − 400) × 1 (the son).
+    assert result["dibao"]["monthly_amount"] == 200
+    assert result["dibao"]["covered_members"] == 1
+    assert result["members"]["grandma"]["tekun"]["eligible"] is True
+    assert set(result["dibao"]) == {"eligible", "monthly_amount", "covered_members", "explanation"}
     assert set(result["dibao_edge"]) == {"eligible", "explanation"}
     assert result["gradual_exit"] is False
     grandma = result["members"]["grandma"]
     assert grandma["age"] == 83
-    assert set(grandma) == {"age", "tekun", "gaoling", "disability_living", "disability_care"}
+    assert set(grandma) == {
+        "age",
+        "hukou_local",
+        "dibao_covered",
+        "tekun",
+        "gaoling",
+        "disability_living",
+        "disability_care",
+    }
     assert grandma["tekun"]["eligible"] is True and grandma["tekun"]["monthly_basic"] == 780
     assert grandma["gaoling"]["eligible"] is False  # Chongqing has no 高龄津贴 figures
-    assert grandma["disability_living"]["eligible"] is True
+    # 生活补贴 is for covered members of a 低保 household; 特困 support replaces her cover.
+    assert grandma["disability_living"]["eligible"] is False
+    assert any(
+        "已符合特困供养条件，不重复计入低保保障人口" in line
+        for line in grandma["disability_living"]["explanation"]
+    )
     assert grandma["disability_care"]["eligible"] is True
     assert any("重庆市" in line and "2023-09-01" in line for line in result["dibao"]["explanation"])
 
@@ -128,7 +144,7 @@ def test_process_exit_codes_and_streams(tmp_path):
         [*manage, "assess_household", "--input", str(good), "--json"], capture_output=True, env=env, text=True
     )
     assert ok.returncode == 0, ok.stderr
-    assert json.loads(ok.stdout)["dibao"]["monthly_amount"] == 400
+    assert json.loads(ok.stdout)["dibao"]["monthly_amount"] == 200
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(household(locality="atlantis")), encoding="utf-8")
     failed = subprocess.run(

@@ -196,3 +196,31 @@ def test_unit_locality_is_set_on_county_or_street_only(cast):
         actor=cast.admin, unit=cast.street_1, locality=Locality.objects.get(code="chongqing")
     )
     assert parameters.locality_for_unit(cast.community_b) == "chongqing"
+
+
+def test_administrator_sets_disability_subsidy_amounts(db):
+    """Beijing ships no cited 两项补贴 amounts; once an administrator records them they apply from their date."""
+    disabled = {
+        **HOUSEHOLD["members"][0],
+        "monthly_income": 0,
+        "disability": {"kind": "physical", "grade": 1},
+        "needs_long_term_care": True,
+    }
+    data = {**HOUSEHOLD, "members": [disabled]}
+    before = assess_household(data, parameters=parameters.parameter_overrides())["members"]["a"]
+    assert before["disability_care"]["eligible"] and before["disability_care"]["monthly_amount"] is None
+    assert any("补贴标准由当地确定" in line for line in before["disability_care"]["explanation"])
+    assert parameters.check_parameter_value("disability_care.amount.grade_1", Decimal("300")) is None
+    beijing = Locality.objects.get(code="beijing")
+    for path, value in (
+        ("disability_living.amount", 400),
+        ("disability_care.amount.grade_1", 300),
+        ("disability_care.amount.other_grades", 150),
+    ):
+        LocalityParameter.objects.create(
+            locality=beijing, path=path, start_date=date(2024, 1, 1), value=value
+        )
+    after = assess_household(data, parameters=parameters.parameter_overrides())["members"]["a"]
+    assert after["disability_living"]["monthly_amount"] == 400
+    assert after["disability_care"]["monthly_amount"] == 300
+    assert any("2024-01-01 起执行" in line for line in after["disability_care"]["explanation"])

@@ -155,7 +155,11 @@ def test_bulk_scan_agrees_with_the_explained_assessment(cast):
     kinds = ["", "", "", "physical", "intellectual", "visual", "mental", "hearing"]
     for n in range(60):
         home = household(
-            cast.community_a, f"Z{n}", hukou_type=rng.choice(["urban", "rural"]), assets=rng.random() < 0.85
+            cast.community_a,
+            f"Z{n}",
+            hukou_type=rng.choice(["urban", "rural"]),
+            assets=rng.random() < 0.85,
+            hukou_kind="nonlocal" if rng.random() < 0.15 else "local",
         )
         for i in range(rng.randint(1, 4)):
             kind = rng.choice(kinds)
@@ -168,6 +172,7 @@ def test_bulk_scan_agrees_with_the_explained_assessment(cast):
                 disability_grade=rng.randint(1, 4) if kind else None,
                 needs_long_term_care=rng.random() < 0.3,
                 has_capable_supporter=rng.random() < 0.6,
+                member_hukou=rng.choice(["", "", "", "", "local", "nonlocal"]),
             )
             if rng.random() < 0.2:
                 benefit(person, rng.choice(["dibao", "gaoling", "tekun", "disability_care"]))
@@ -184,18 +189,37 @@ def test_bulk_scan_agrees_with_the_explained_assessment(cast):
         result = assess_household(data, parameters=overrides)
         held = {(b.program, b.resident_id) for b in benefits}
         on_dibao = "dibao" in data["receiving"]
-        if result["dibao"]["eligible"] and not on_dibao:
+        outcomes = result["members"]
+        convert = {
+            m.pk
+            for m in members
+            if on_dibao and outcomes[str(m.pk)]["tekun"]["eligible"] and ("tekun", m.pk) not in held
+        }
+        covered_not_tekun = any(
+            outcomes[str(m.pk)]["dibao_covered"] and ("tekun", m.pk) not in held for m in members
+        )
+        income_below = sum(m.monthly_income for m in members) < Decimal(str(result["standard"])) * len(
+            members
+        )
+        only_conversion = (
+            convert and home.assets_within_limits and income_below and result["dibao"]["covered_members"] == 0
+        )
+        if result["dibao"]["eligible"] and not on_dibao and covered_not_tekun:
             expected.add(("eligible_not_receiving", "dibao", home.pk, None))
-        if on_dibao and not result["dibao"]["eligible"]:
+        if on_dibao and not result["dibao"]["eligible"] and not only_conversion:
             expected.add(
                 ("gradual_exit" if result["gradual_exit"] else "no_longer_eligible", "dibao", home.pk, None)
             )
+        for pk in convert:
+            expected.add(("tekun_instead_of_dibao", "tekun", home.pk, pk))
         if result["dibao_edge"]["eligible"] and not on_dibao:
             expected.add(("eligible_not_receiving", "dibao_edge", home.pk, None))
         for m in members:
             outcome = result["members"][str(m.pk)]
             for program in ("tekun", "gaoling", "disability_living", "disability_care"):
                 has = (program, m.pk) in held
+                if program == "tekun" and m.pk in convert:
+                    continue
                 if outcome[program]["eligible"] and not has:
                     expected.add(("eligible_not_receiving", program, home.pk, m.pk))
                 if has and not outcome[program]["eligible"]:

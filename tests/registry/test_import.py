@@ -216,3 +216,27 @@ def test_moving_household_in_a_reimport_carries_running_benefits_along(cast):
     running.refresh_from_db()
     ended.refresh_from_db()
     assert running.household == new_home and ended.household != new_home  # history keeps the old household
+
+
+def test_member_hukou_column_sets_changes_and_clears_a_members_own_hukou(cast):
+    rows = [
+        row("A-3", "甲社区3号楼303", "王本地", ID1, 户籍="本地户籍"),
+        row("A-3", "甲社区3号楼303", "赵外地", ID2, 本人户籍="外地户籍"),
+    ]
+    result = residents_import(actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", content=xlsx(rows))
+    assert result.ok and result.created == 2
+    local, away = Resident.objects.get(id_number=ID1), Resident.objects.get(id_number=ID2)
+    assert (local.member_hukou, local.hukou_local) == ("", True)
+    assert (away.member_hukou, away.hukou_local) == ("nonlocal", False)
+    bad = [row("A-3", "甲社区3号楼303", "赵外地", ID2, 本人户籍="火星户籍")]
+    result = residents_import(actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", content=xlsx(bad))
+    assert not result.ok and any(e.column == "本人户籍" for e in result.errors)
+    away.refresh_from_db()
+    assert away.member_hukou == "nonlocal"
+    cleared = [row("A-3", "甲社区3号楼303", "赵外地", ID2, 本人户籍="<清空>")]
+    result = residents_import(
+        actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", content=xlsx(cleared)
+    )
+    assert result.ok and result.updated == 1
+    away.refresh_from_db()
+    assert (away.member_hukou, away.hukou_local) == ("", True)

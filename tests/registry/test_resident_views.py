@@ -110,10 +110,15 @@ def test_create_resident_with_new_household(client, cast):
             "relation": "head",
             "monthly_income": "1200",
             "has_capable_supporter": "on",
+            "member_hukou": "nonlocal",
         },
     )
     r = Resident.objects.get(id_number=number)
     assert response.status_code == 302 and r.unit == cast.community_a and r.name_initials == "zl"
+    # Her own 户籍 differs from the household's: she is not local for the assistance rules.
+    assert r.member_hukou == "nonlocal" and not r.hukou_local
+    body = client.get(reverse("registry:resident_detail", args=[r.pk])).content.decode()
+    assert "不计入本地低保保障人口" in body
     assert r.sex == "M" and r.birth_date == date(1940, 5, 6)
     assert AuditEvent.objects.filter(
         action="create", object_type="registry.resident", object_id=str(r.pk)

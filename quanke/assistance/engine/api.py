@@ -37,11 +37,13 @@ _MEMBER_FIELDS = (
     "needs_long_term_care",
     "has_capable_supporter",
 )
+# Optional member fields and their defaults (older callers and files written before 户籍 was asked).
+_MEMBER_DEFAULTS = {"hukou_local": True}
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Keeps every income within int32 cents; far above any income test.
 MAX_MONTHLY_INCOME = 10_000_000
 # Variables the explanations read that no output depends on.
-_EXPLAINED_ONLY = ("dibao_edge_upper_limit_cents",)
+_EXPLAINED_ONLY = ("dibao_edge_upper_limit_cents", "has_local_member")
 
 
 def available_localities(parameters: dict | None = None) -> list[str]:
@@ -52,13 +54,14 @@ def available_localities(parameters: dict | None = None) -> list[str]:
 # --- Validation ------------------------------------------------------------------------------------
 
 
-def _check_fields(value: Any, field: str, allowed: tuple[str, ...]) -> dict:
+def _check_fields(value: Any, field: str, allowed: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
     if not isinstance(value, dict):
         raise AssessmentInputError(field or "data", "应为对象")
     prefix = f"{field}." if field else ""
     for key in value:
-        if key not in allowed:
-            raise AssessmentInputError(f"{prefix}{key}", f"未知字段，允许的字段：{'、'.join(allowed)}")
+        if key not in allowed and key not in optional:
+            known = "、".join(allowed + optional)
+            raise AssessmentInputError(f"{prefix}{key}", f"未知字段，允许的字段：{known}")
     for key in allowed:
         if key not in value:
             raise AssessmentInputError(f"{prefix}{key}", "缺少必填字段")
@@ -108,7 +111,8 @@ def _income_cents(value: Any, field: str) -> int:
 
 
 def _member(raw: Any, field: str, date: str) -> dict:
-    member = _check_fields(raw, field, _MEMBER_FIELDS)
+    member = _check_fields(raw, field, _MEMBER_FIELDS, tuple(_MEMBER_DEFAULTS))
+    member = {**_MEMBER_DEFAULTS, **member}
     member_id = member["id"]
     if isinstance(member_id, bool) or not isinstance(member_id, (str, int)) or member_id == "":
         raise AssessmentInputError(f"{field}.id", "应为非空文本或整数")
@@ -135,6 +139,7 @@ def _member(raw: Any, field: str, date: str) -> dict:
         "in_school": _bool(member["in_school"], f"{field}.in_school"),
         "needs_long_term_care": _bool(member["needs_long_term_care"], f"{field}.needs_long_term_care"),
         "has_capable_supporter": _bool(member["has_capable_supporter"], f"{field}.has_capable_supporter"),
+        "hukou_local": _bool(member["hukou_local"], f"{field}.hukou_local"),
     }
 
 
@@ -198,7 +203,7 @@ def assess_household(data: dict, *, parameters: dict | None = None) -> dict:
         "disability_kind": numpy.array([m["disability_kind"] for m in members], dtype=numpy.int16),
         "disability_grade": numpy.array([m["disability_grade"] for m in members], dtype=numpy.int32),
     }
-    for name in ("in_school", "needs_long_term_care", "has_capable_supporter"):
+    for name in ("in_school", "needs_long_term_care", "has_capable_supporter", "hukou_local"):
         person_inputs[name] = numpy.array([m[name] for m in members], dtype=bool)
     household_inputs = {
         "hukou": numpy.array([household["hukou"]], dtype=numpy.int16),
@@ -216,12 +221,26 @@ def assess_household(data: dict, *, parameters: dict | None = None) -> dict:
     )
     names = HOUSEHOLD_OUTPUTS + PERSON_OUTPUTS + _EXPLAINED_ONLY
     values = {name: simulation.calculate(name, date) for name in names}
-    explain = Explainer(systems, locality, date, TraceReader(simulation.tracer))
+    explain = Explainer(
+        systems, locality, date, TraceReader(simulation.tracer), member_ids=[m["id"] for m in members]
+    )
+    amounts_set = {
+        "disability_living": bool(explain.trace.parameters("disability_living_monthly_amount_cents")),
+        "disability_care": bool(explain.trace.parameters("disability_care_monthly_amount_cents")),
+    }
+
+    def _subsidy(program: str, i: int) -> float | None:
+        # None when the locality has no amount on the date: it is set locally, not zero.
+        if not amounts_set[program]:
+            return None
+        return _yuan(values[f"{program}_monthly_amount_cents"][i])
 
     result_members = {}
     for i, member in enumerate(members):
         result_members[member["id"]] = {
             "age": int(values["age"][i]),
+            "hukou_local": member["hukou_local"],
+            "dibao_covered": bool(values["dibao_covered"][i]),
             "tekun": {
                 "eligible": bool(values["tekun_eligible"][i]),
                 "monthly_basic": _yuan(values["tekun_monthly_basic_cents"][i]),
@@ -234,10 +253,12 @@ def assess_household(data: dict, *, parameters: dict | None = None) -> dict:
             },
             "disability_living": {
                 "eligible": bool(values["disability_living_eligible"][i]),
+                "monthly_amount": _subsidy("disability_living", i),
                 "explanation": explain.disability_living(i),
             },
             "disability_care": {
                 "eligible": bool(values["disability_care_eligible"][i]),
+                "monthly_amount": _subsidy("disability_care", i),
                 "explanation": explain.disability_care(i),
             },
         }
@@ -246,6 +267,7 @@ def assess_household(data: dict, *, parameters: dict | None = None) -> dict:
         "dibao": {
             "eligible": bool(values["dibao_eligible"][0]),
             "monthly_amount": _yuan(values["dibao_monthly_amount_cents"][0]),
+            "covered_members": int(values["dibao_covered_count"][0]),
             "explanation": explain.dibao(),
         },
         "dibao_edge": {
@@ -276,6 +298,7 @@ _PERSON_ARRAYS = (
     "in_school",
     "needs_long_term_care",
     "has_capable_supporter",
+    "hukou_local",
 )
 _HOUSEHOLD_ARRAYS = ("hukou", "assets_within_limits", "receiving_dibao")
 
@@ -323,7 +346,7 @@ def assess_many(
     ``birth_date`` (``datetime64[D]`` or int days since 1970-01-01) or ``age`` (int), ``monthly_income``
     (float yuan, required), and optionally ``disability_kind`` (int codes, see ``DISABILITY_KIND_CODES``),
     ``disability_grade`` (0 for none, else 1–4), ``needs_long_term_care``, ``has_capable_supporter``,
-    ``in_school`` (bool).
+    ``in_school``, ``hukou_local`` (bool; absent = every member local).
     ``households`` columns (length H): ``hukou`` (int codes, see ``HUKOU_CODES``) and
     ``assets_within_limits`` (bool), both required; ``receiving_dibao`` (bool) optional.
 
@@ -431,7 +454,7 @@ def assess_many(
     _first_bad("persons['disability_grade']", (kinds == 0) != (grades == 0), grades, "与残疾类别不一致")
     person_inputs["disability_kind"] = kinds
     person_inputs["disability_grade"] = grades
-    for name in ("in_school", "needs_long_term_care", "has_capable_supporter"):
+    for name in ("in_school", "needs_long_term_care", "has_capable_supporter", "hukou_local"):
         if name in persons:
             person_inputs[name] = _bool_column(
                 _array(persons, "persons", name, person_count), f"persons[{name!r}]"

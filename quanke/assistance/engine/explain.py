@@ -14,7 +14,11 @@ from typing import Any
 from openfisca_core.indexed_enums import EnumArray
 
 from .system import LocalitySystems
-from .variables import GAOLING_BANDS, DisabilityKind
+from .variables import CARE_AMOUNT_KEYS, GAOLING_BANDS, DisabilityKind
+
+NOT_LOCAL = "非本地户籍，不计入保障人口"
+TEKUN_NOT_COVERED = "已符合特困供养条件，不重复计入低保保障人口"
+LOCAL_AMOUNT = "补贴标准由当地确定"
 
 
 def yuan(amount: float) -> str:
@@ -59,7 +63,15 @@ class TraceReader:
 class Explainer:
     """Words the traced conditions of one household and its members."""
 
-    def __init__(self, systems: LocalitySystems, locality: str, date: str, trace: TraceReader) -> None:
+    def __init__(
+        self,
+        systems: LocalitySystems,
+        locality: str,
+        date: str,
+        trace: TraceReader,
+        member_ids: list[str] | None = None,
+    ) -> None:
+        self.member_ids = member_ids or []
         self.systems = systems
         self.locality = locality
         self.place = systems.get(locality)
@@ -120,7 +132,41 @@ class Explainer:
             failed.append("家庭财产在当地规定的限额内")
         if not self._hv("dibao_income_below_standard"):
             failed.append("家庭人均月收入低于低保标准")
+        if not self._hv("dibao_covered_count"):
+            failed.append("至少一名家庭成员计入低保保障人口")
         return failed
+
+    def cover_reason(self, i: int) -> str | None:
+        """Why member ``i`` is not counted in the 低保 cover (None when counted)."""
+        if not self.trace.value("hukou_local", i):
+            return NOT_LOCAL
+        if self.trace.value("tekun_eligible", i):
+            return TEKUN_NOT_COVERED
+        return None
+
+    def _member_label(self, i: int) -> str:
+        return f"成员 {self.member_ids[i]}" if i < len(self.member_ids) else f"第 {i + 1} 名成员"
+
+    def _cover_line(self) -> str:
+        size = self._hv("household_size")
+        covered = self._hv("dibao_covered_count")
+        excluded = [
+            f"{self._member_label(i)}：{reason}"
+            for i in range(size)
+            if (reason := self.cover_reason(i)) is not None
+        ]
+        line = f"低保保障人口 {covered} 人（本地户籍且不属特困供养的家庭成员）"
+        if excluded:
+            line += "；" + "；".join(excluded)
+        # Incomes of excluded members still count: the household is assessed as it lives together.
+        if covered != size:
+            line += f"；家庭人均月收入仍按共同生活的 {size} 人计算"
+        return f"{line}：{_verdict(covered > 0)}"
+
+    def _hukou_line(self, i: int) -> str:
+        if self.trace.value("hukou_local", i):
+            return "本地户籍：符合"
+        return "非本地户籍：不符合（须在户籍所在地申请）"
 
     def _grade_text(self, variable: str, prefix: str, index: int, scope: str) -> str:
         kind = self.trace.value("disability_kind", index)
@@ -141,14 +187,26 @@ class Explainer:
     def dibao(self) -> list[str]:
         size = self._hv("household_size")
         total = yuan(self._hv("household_income_cents") / 100)
-        lines = [f"家庭共 {size} 人，月收入合计 {total} 元", self._assets_line(), self._income_line()]
+        lines = [
+            f"家庭共 {size} 人，月收入合计 {total} 元",
+            self._assets_line(),
+            self._income_line(),
+            self._cover_line(),
+        ]
         if self._hv("dibao_eligible"):
             label, standard, _ = self._standard()
             amount = yuan(self._hv("dibao_monthly_amount_cents") / 100)
-            if self._hv("household_income_cents") % size == 0:
+            covered = self._hv("dibao_covered_count")
+            exact = self._hv("household_income_cents") % size == 0
+            if covered == size and exact:
                 formula = f"（{label} {standard} 元 − 家庭人均月收入 {self._per_capita()} 元）× {size} 人"
-            else:
+            elif covered == size:
                 formula = f" {label} {standard} 元 × {size} 人 − 家庭月收入合计 {total} 元"
+            else:
+                formula = (
+                    f"（{label} {standard} 元 − 家庭人均月收入 {self._per_capita()} 元）× 保障人口 {covered} 人"
+                    + ("" if exact else "（按分四舍五入）")
+                )
             lines.append(f"符合低保条件：月低保金 ={formula} = {amount} 元")
         else:
             lines.append(f"不符合低保条件（未满足：{'、'.join(self._dibao_failures())}），月低保金 0.00 元")
@@ -191,7 +249,13 @@ class Explainer:
             f"低保边缘收入上限 {upper} 元（{label} × {multiple} 倍，倍数为{multiple_source}）："
             f"{_verdict(upper_ok)}"
         )
-        lines = [self._assets_line(), lower_line, upper_line]
+        local_ok = self._hv("has_local_member")
+        local_line = (
+            "至少一名家庭成员为本地户籍：符合"
+            if local_ok
+            else "家庭成员均非本地户籍，无人可在本地认定：不符合"
+        )
+        lines = [self._assets_line(), lower_line, upper_line, local_line]
         if self._hv("dibao_edge_eligible"):
             lines.append("符合低保边缘家庭条件")
         else:
@@ -202,6 +266,8 @@ class Explainer:
                 failed.append("家庭人均月收入不低于低保标准")
             if not upper_ok:
                 failed.append("家庭人均月收入低于低保边缘收入上限")
+            if not local_ok:
+                failed.append("至少一名家庭成员为本地户籍")
             lines.append(f"不符合低保边缘家庭条件（未满足：{'、'.join(failed)}）")
         return lines
 
@@ -244,7 +310,9 @@ class Explainer:
             "无具备赡养、抚养、扶养能力的法定义务人：符合"
             if no_supporter
             else "有具备赡养、抚养、扶养能力的法定义务人：不符合",
+            self._hukou_line(i),
         ]
+        local_ok = value("hukou_local", i)
         if value("tekun_eligible", i):
             multiple, multiple_source = self._param(
                 "tekun_basic_living_standard_cents", "tekun.basic_living_multiple"
@@ -262,6 +330,7 @@ class Explainer:
                     ("本人月收入低于低保标准", income_ok),
                     ("家庭财产在当地规定的限额内", assets_ok),
                     ("无具备履行能力的法定义务人", no_supporter),
+                    ("本地户籍", local_ok),
                 )
                 if not ok
             ]
@@ -274,6 +343,8 @@ class Explainer:
             return [f"{self.place.label}在 {self.date} 无高龄津贴参数（本地区未设定高龄津贴）：不符合"]
         age = self.trace.value("age", i)
         band = self.trace.value("gaoling_age_band", i)
+        if band > 0 and not self.trace.value("hukou_local", i):
+            return [f"年龄 {age} 周岁，但非本地户籍（高龄津贴在户籍所在地申领）：不符合"]
         if self.trace.value("gaoling_eligible", i):
             key, _, band_label = GAOLING_BANDS[band - 1]
             amount, source = self._param("gaoling_monthly_amount_cents", f"gaoling.amount.{key}")
@@ -291,6 +362,12 @@ class Explainer:
             return f"残疾状况：{kind} {self.trace.value('disability_grade', i)} 级：符合"
         return "残疾状况：无残疾：不符合"
 
+    def _amount_text(self, variable: str, name: str, i: int) -> str:
+        if not self.trace.parameters(variable):
+            return f"{self.place.label}未设定补贴金额，{LOCAL_AMOUNT}"
+        _value, source = self._param(variable, name)
+        return f"补贴 {yuan(self.trace.value(variable, i) / 100)} 元/月（{source}）"
+
     def disability_living(self, i: int) -> list[str]:
         has_disability = self.trace.value("has_disability", i)
         dibao_ok = self._hv("dibao_eligible")
@@ -303,12 +380,24 @@ class Explainer:
             if not self._hv("dibao_income_below_standard"):
                 reasons.append(self._income_text())
             household_line = f"家庭不符合低保条件：{'；'.join(reasons)}：不符合"
-        lines = [self._disability_status_line(i), household_line]
+        reason = self.cover_reason(i)
+        covered = reason is None
+        cover_line = "计入低保保障人口：符合" if covered else f"{reason}：不符合"
+        lines = [self._disability_status_line(i), cover_line, household_line]
         if self.trace.value("disability_living_eligible", i):
-            lines.append("符合困难残疾人生活补贴条件")
+            lines.append(
+                "符合困难残疾人生活补贴条件："
+                + self._amount_text("disability_living_monthly_amount_cents", "disability_living.amount", i)
+            )
         else:
             failed = [
-                text for text, ok in (("有残疾", has_disability), ("家庭符合低保条件", dibao_ok)) if not ok
+                text
+                for text, ok in (
+                    ("有残疾", has_disability),
+                    ("计入低保保障人口", covered),
+                    ("家庭符合低保条件", dibao_ok),
+                )
+                if not ok
             ]
             lines.append(f"不符合困难残疾人生活补贴条件（未满足：{'、'.join(failed)}）")
         return lines
@@ -319,16 +408,28 @@ class Explainer:
         grade_text = self._grade_text(
             "disability_care_grade_in_scope", "disability_care.max_grade", i, "重度残疾人护理补贴范围"
         )
+        local_ok = self.trace.value("hukou_local", i)
         lines = [
             "需要长期照护：符合" if care else "不需要长期照护：不符合",
             f"残疾状况：{grade_text}：{_verdict(in_scope)}",
+            self._hukou_line(i),
         ]
         if self.trace.value("disability_care_eligible", i):
-            lines.append("符合重度残疾人护理补贴条件")
+            key = CARE_AMOUNT_KEYS[0] if self.trace.value("disability_grade", i) == 1 else CARE_AMOUNT_KEYS[1]
+            lines.append(
+                "符合重度残疾人护理补贴条件："
+                + self._amount_text(
+                    "disability_care_monthly_amount_cents", f"disability_care.amount.{key}", i
+                )
+            )
         else:
             failed = [
                 text
-                for text, ok in (("需要长期照护", care), ("残疾类别与等级在护理补贴范围内", in_scope))
+                for text, ok in (
+                    ("需要长期照护", care),
+                    ("残疾类别与等级在护理补贴范围内", in_scope),
+                    ("本地户籍", local_ok),
+                )
                 if not ok
             ]
             lines.append(f"不符合重度残疾人护理补贴条件（未满足：{'、'.join(failed)}）")

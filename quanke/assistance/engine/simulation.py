@@ -15,6 +15,8 @@ from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 # What both entry points compute; money is read in integer cents (float variables are float32).
 HOUSEHOLD_OUTPUTS = (
     "dibao_standard_cents",
+    "dibao_income_below_standard",
+    "dibao_covered_count",
     "dibao_eligible",
     "dibao_monthly_amount_cents",
     "dibao_edge_eligible",
@@ -23,12 +25,15 @@ HOUSEHOLD_OUTPUTS = (
 )
 PERSON_OUTPUTS = (
     "age",
+    "dibao_covered",
     "tekun_eligible",
     "tekun_monthly_basic_cents",
     "gaoling_eligible",
     "gaoling_monthly_amount_cents",
     "disability_living_eligible",
+    "disability_living_monthly_amount_cents",
     "disability_care_eligible",
+    "disability_care_monthly_amount_cents",
 )
 
 

@@ -47,7 +47,7 @@ from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
 from .entities import ENTITIES
 from .errors import ParameterDataError, ParameterDateError, UnknownLocalityError
-from .variables import GAOLING_BANDS, VARIABLES, DisabilityKind
+from .variables import CARE_AMOUNT_KEYS, GAOLING_BANDS, VARIABLES, DisabilityKind
 
 PARAMETERS_DIR = Path(__file__).parent / "parameters"
 
@@ -72,8 +72,16 @@ REQUIRED_PARAMETERS: dict[str, str] = {
     **{f"tekun.no_work_capacity.disability_max_grade.{kind}": "grade" for kind in _KINDS},
     **{f"disability_care.max_grade.{kind}": "grade" for kind in _KINDS},
 }
-# 高龄津贴 is a local programme: a locality either defines all bands or none.
-OPTIONAL_PARAMETERS: dict[str, str] = {f"gaoling.amount.{key}": "money" for key, _, _ in GAOLING_BANDS}
+# Optional groups: a locality either defines every path of a group or none. 高龄津贴 is a local programme;
+# the 残疾人两项补贴 amounts are set by each province (国发〔2015〕52号) and shipped only where cited.
+OPTIONAL_GROUPS: dict[str, dict[str, str]] = {
+    "gaoling": {f"gaoling.amount.{key}": "money" for key, _, _ in GAOLING_BANDS},
+    "disability_living": {"disability_living.amount": "money"},
+    "disability_care": {f"disability_care.amount.{key}": "money" for key in CARE_AMOUNT_KEYS},
+}
+OPTIONAL_PARAMETERS: dict[str, str] = {
+    path: kind for group in OPTIONAL_GROUPS.values() for path, kind in group.items()
+}
 # Procedural values no formula reads (who may decide what), kept with the other dated local values so that
 # administrators maintain them in one place; each is optional on its own.
 PROCEDURE_PARAMETERS: dict[str, str] = {
@@ -301,10 +309,13 @@ def _locality_tree(national: dict, local: dict, name: str) -> tuple[dict, bool]:
     for path in REQUIRED_PARAMETERS:
         if path not in leaves:
             raise ParameterDataError(f"localities.{name}.{path}", "缺少必需参数（地区或全国默认均未提供）")
-    present_optional = [path for path in OPTIONAL_PARAMETERS if path in leaves]
-    if present_optional and len(present_optional) != len(OPTIONAL_PARAMETERS):
-        missing = sorted(set(OPTIONAL_PARAMETERS) - set(present_optional))
-        raise ParameterDataError(f"localities.{name}.gaoling", f"高龄津贴各年龄段须同时提供，缺少 {missing}")
+    group_labels = {"gaoling": "高龄津贴各年龄段", "disability_care": "重度残疾人护理补贴各档金额"}
+    for group, paths in OPTIONAL_GROUPS.items():
+        present = [path for path in paths if path in leaves]
+        if present and len(present) != len(paths):
+            missing = sorted(set(paths) - set(present))
+            label = group_labels.get(group, group)
+            raise ParameterDataError(f"localities.{name}.{group}", f"{label}须同时提供，缺少 {missing}")
     for path, leaf in leaves.items():
         for date, entry in leaf["values"].items():
             _check_value(known[path], entry["value"], f"localities.{name}.{path}.values.{date}")

@@ -57,17 +57,26 @@ def household(members=None, **changes):
 def test_output_has_exactly_the_documented_shape():
     result = assess_household(household([member(id="a"), member(id="b", birth_date="1940-01-01")]))
     assert set(result) == {"standard", "dibao", "dibao_edge", "gradual_exit", "members", "warnings"}
-    assert set(result["dibao"]) == {"eligible", "monthly_amount", "explanation"}
+    assert set(result["dibao"]) == {"eligible", "monthly_amount", "covered_members", "explanation"}
     assert set(result["dibao_edge"]) == {"eligible", "explanation"}
     assert isinstance(result["gradual_exit"], bool)
     assert list(result["members"]) == ["a", "b"]
     for data in result["members"].values():
-        assert set(data) == {"age", "tekun", "gaoling", "disability_living", "disability_care"}
+        assert set(data) == {
+            "age",
+            "hukou_local",
+            "dibao_covered",
+            "tekun",
+            "gaoling",
+            "disability_living",
+            "disability_care",
+        }
         assert type(data["age"]) is int
         assert set(data["tekun"]) == {"eligible", "monthly_basic", "explanation"}
         assert set(data["gaoling"]) == {"eligible", "monthly_amount", "explanation"}
-        assert set(data["disability_living"]) == {"eligible", "explanation"}
-        assert set(data["disability_care"]) == {"eligible", "explanation"}
+        assert set(data["disability_living"]) == {"eligible", "monthly_amount", "explanation"}
+        assert set(data["disability_care"]) == {"eligible", "monthly_amount", "explanation"}
+        assert type(data["hukou_local"]) is bool and type(data["dibao_covered"]) is bool
         for program in data.values():
             if isinstance(program, dict):
                 assert type(program["eligible"]) is bool
@@ -85,6 +94,7 @@ def test_single_member_amount_and_standard():
     assert result["dibao"] == {
         "eligible": True,
         "monthly_amount": 595.0,
+        "covered_members": 1,
         "explanation": result["dibao"]["explanation"],
     }
 
@@ -215,6 +225,7 @@ def test_disability_allowance_explanations():
             disability={"kind": "intellectual", "grade": 3},
             needs_long_term_care=True,
             monthly_income=100,
+            has_capable_supporter=True,
         ),
         member(id="b", disability={"kind": "visual", "grade": 3}, needs_long_term_care=True),
     ]

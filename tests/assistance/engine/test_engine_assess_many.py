@@ -187,8 +187,11 @@ def test_bulk_outputs():
     persons, households = simple_columns()
     result = assess_many(persons, households, locality="beijing", date="2023-07-01")
     assert set(result) == {"households", "persons"}
-    numpy.testing.assert_array_equal(result["households"]["dibao_eligible"], [True, False])
-    numpy.testing.assert_array_equal(result["households"]["dibao_monthly_amount"], [2290.0, 0.0])
+    # Both members of household 0 are 特困-eligible, so nobody is left for 低保 to cover.
+    numpy.testing.assert_array_equal(result["households"]["dibao_eligible"], [False, False])
+    numpy.testing.assert_array_equal(result["households"]["dibao_monthly_amount"], [0.0, 0.0])
+    numpy.testing.assert_array_equal(result["households"]["dibao_covered_count"], [0, 1])
+    numpy.testing.assert_array_equal(result["persons"]["dibao_covered"], [False, False, True])
     numpy.testing.assert_array_equal(result["persons"]["age"], [83, 43, 33])
     numpy.testing.assert_array_equal(result["persons"]["gaoling_monthly_amount"], [100.0, 0.0, 0.0])
     numpy.testing.assert_array_equal(result["persons"]["tekun_monthly_basic"], [1813.5, 1813.5, 0.0])
@@ -196,6 +199,25 @@ def test_bulk_outputs():
     for table in result.values():
         for values in table.values():
             assert isinstance(values, numpy.ndarray)
+
+
+def test_bulk_dibao_covers_local_members_who_are_not_tekun():
+    persons, households = simple_columns(
+        p__has_capable_supporter=numpy.array([True, True, True]),
+        p__hukou_local=numpy.array([False, True, True]),
+    )
+    result = assess_many(persons, households, locality="beijing", date="2023-07-01")
+    # Income over both members, cover for the local one only: (1395 − 250) × 1.
+    numpy.testing.assert_array_equal(result["households"]["dibao_eligible"], [True, False])
+    numpy.testing.assert_array_equal(result["households"]["dibao_monthly_amount"], [1145.0, 0.0])
+    numpy.testing.assert_array_equal(result["persons"]["dibao_covered"], [False, True, True])
+    numpy.testing.assert_array_equal(result["persons"]["gaoling_eligible"], [False, False, False])
+    numpy.testing.assert_array_equal(result["persons"]["disability_living_eligible"], [False, True, False])
+    # Without the column every member is local.
+    persons.pop("hukou_local")
+    result = assess_many(persons, households, locality="beijing", date="2023-07-01")
+    numpy.testing.assert_array_equal(result["households"]["dibao_monthly_amount"], [2290.0, 0.0])
+    numpy.testing.assert_array_equal(result["persons"]["gaoling_eligible"], [True, False, False])
 
 
 def test_ages_may_be_given_instead_of_birth_dates():

@@ -69,7 +69,8 @@ class Command(BaseCommand):
             out(f"  · {line}")
         out(f"渐退：{'适用' if result['gradual_exit'] else '不适用'}")
         for member_id, member in result["members"].items():
-            out(f"成员 {member_id}（{member['age']} 周岁）")
+            hukou = "" if member.get("hukou_local", True) else "，非本地户籍"
+            out(f"成员 {member_id}（{member['age']} 周岁{hukou}）")
             for code, name in PROGRAM_NAMES.items():
                 outcome = member[code]
                 out(f"  {name}：{'符合' if outcome['eligible'] else '不符合'}")

@@ -11,7 +11,7 @@ class MealsConfig(AppConfig):
         from django.urls import reverse
 
         from quanke.core import hooks, permissions, seams
-        from quanke.meals import services
+        from quanke.meals import selectors, services
 
         P = permissions
         # Every entry point that finishes an EL-MEAL matter issues the card in the same transaction.
@@ -32,7 +32,8 @@ class MealsConfig(AppConfig):
                 "meals_issue",
                 _("办理助餐卡"),
                 lambda r: reverse("meals:card_new", args=[r.pk]),
-                lambda user, r: P.can_manage_meal_cards(user, r.unit),
+                # Offered while she holds no card in use (one live card per resident).
+                lambda user, r: P.can_manage_meal_cards(user, r.unit) and selectors.live_card(r) is None,
                 order=45,
             )
         )

@@ -12,6 +12,7 @@ class PartyConfig(AppConfig):
 
         from quanke.core import hooks, permissions, seams
         from quanke.party import services
+        from quanke.party.models import PartyMember
 
         P = permissions
         # Every entry point that finishes a 转入 / 转出 / 报到 matter writes the register in the same transaction.
@@ -32,7 +33,10 @@ class PartyConfig(AppConfig):
                 "party_register",
                 _("登记党员"),
                 lambda r: reverse("party:member_new", args=[r.pk]),
-                lambda user, r: P.can_manage_party_register(user, r.unit),
+                lambda user, r: (
+                    P.can_manage_party_register(user, r.unit)
+                    and not PartyMember.objects.filter(resident=r).exists()
+                ),
                 order=46,
             )
         )

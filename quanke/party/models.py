@@ -111,6 +111,9 @@ class InServiceReport(BaseModel):
         return f"{self.member} {self.reported_on:%Y-%m-%d}"
 
 
+# 《中国共产党章程》第一条: membership is open from the age of eighteen; a younger resident is never in the register.
+MIN_AGE = 18
+
 # Catalog items whose finishing writes the register (quanke.party.services.register_on_matter_finished).
 TRANSFER_IN_ITEM = "PT-TRANSFER-IN"
 TRANSFER_OUT_ITEM = "PT-TRANSFER-OUT"

@@ -15,6 +15,7 @@ from quanke.core.audit import audit_record, diff, snapshot
 from quanke.core.models import AuditEvent
 from quanke.party.models import (
     INSERVICE_ITEM,
+    MIN_AGE,
     TRANSFER_IN_ITEM,
     TRANSFER_OUT_ITEM,
     InServiceReport,
@@ -49,6 +50,10 @@ def _check(member: PartyMember) -> None:
         value = getattr(member, name)
         if value and value > today:
             raise ValidationError({name: _("日期不能晚于今天。")})
+    if member.resident.age_on(today) < MIN_AGE:
+        raise ValidationError({"resident": _("未满十八周岁，不能登记为党员。")})
+    if member.joined_on and member.resident.age_on(member.joined_on) < MIN_AGE:
+        raise ValidationError({"joined_on": _("入党时未满十八周岁，请核对入党日期。")})
     if member.membership == Membership.PROBATIONARY and member.full_member_on:
         raise ValidationError({"full_member_on": _("预备党员尚无转正日期。")})
     if member.joined_on and member.full_member_on and member.full_member_on < member.joined_on:
@@ -161,13 +166,16 @@ def _set(member, *, actor, matter, **values) -> None:
 def register_on_matter_finished(matter, *, actor, on) -> None:
     """Finishing a party matter of a registered resident writes the register in the same transaction (the matter
     service has checked that the actor may finish it): 转入 puts the relationship here from that day, 转出 records it
-    leaving, 报到 adds an in-service report (the result note as her commitments). Consultations and anonymous
-    callers leave the register as it is; a transfer out of someone not in the register changes nothing."""
+    leaving, 报到 adds an in-service report (the result note as her commitments). Consultations, anonymous callers
+    and residents under eighteen leave the register as it is; a transfer out of someone not in the register changes
+    nothing."""
     code = matter.item.code
     if code not in (TRANSFER_IN_ITEM, TRANSFER_OUT_ITEM, INSERVICE_ITEM):
         return
     if matter.kind != "application" or matter.resident_id is None:
         return
+    if matter.resident.age_on(on) < MIN_AGE:
+        return  # a minor's matter (a mistaken resident link) never puts her in the register
     if code == TRANSFER_IN_ITEM:
         member = _member_for_matter(matter, actor=actor, relation=Relation.HERE)
         _set(

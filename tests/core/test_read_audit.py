@@ -243,6 +243,16 @@ def _party_member(cast):
     return PartyMember.objects.create(resident=r, unit=r.unit, branch="第一党支部", membership="full")
 
 
+def meal_card_api(cast):
+    c = _meal_card(cast)
+    return f"/api/meals/cards/{c.pk}", c
+
+
+def party_member_api(cast):
+    m = _party_member(cast)
+    return f"/api/party/members/{m.pk}", m
+
+
 def party_member_page(cast):
     m = _party_member(cast)
     return url("party:member_detail", args=[m.pk]), m
@@ -276,6 +286,8 @@ WALK = {
     "network:volunteer_detail": ("desk_a", "desk_b", volunteer_page),
     "meals:card_detail": ("desk_a", "desk_b", meal_card_page),
     "meals:card_edit": ("desk_a", "desk_b", meal_card_edit_page),
+    "GET /api/meals/cards/{card_id}": ("desk_a", "desk_b", meal_card_api),
+    "GET /api/party/members/{member_id}": ("head_a", "desk_a", party_member_api),
     # Party membership: the station head reads it; the front desk of the same community is refused.
     "party:member_detail": ("head_a", "desk_a", party_member_page),
     "party:member_edit": ("head_a", "desk_a", party_member_edit_page),
@@ -300,6 +312,8 @@ NO_PERSON = "no personal data"
 API_WRITE = "a write, audited by its service (the row names the record); the answer is the record written"
 EXCLUDED = {
     "meals:card_list": LIST,
+    "GET /api/meals/cards": LIST,
+    "GET /api/party/members": "the register: masked numbers; one READ_SENSITIVE row names who was listed",
     "meals:rate_list": "the subsidy rates: no personal data",
     "meals:card_new": "the issue-a-card form: the resident's name only, the write is audited by its service",
     "party:member_list": "the register: masked numbers; one READ_SENSITIVE row names who was listed",

@@ -86,3 +86,13 @@ def test_the_desk_may_not_add_a_rate_and_nothing_is_written(client, cast):
         {"unit": cast.community_a.pk, "category": "gaoling", "start_date": "2026-01-01", "per_meal": "5"},
     )
     assert response.status_code == 302 and MealSubsidyRate.objects.get().per_meal == 5
+
+
+def test_the_api_lists_masked_cards_of_the_callers_units(client, cast, resident):
+    from tests.support import bearer
+
+    card = _card(resident)
+    assert client.get("/api/meals/cards", **bearer(cast.desk_b)).json() == []
+    body = client.get("/api/meals/cards", **bearer(cast.desk_a)).json()
+    assert [c["id"] for c in body] == [card.pk] and resident.id_number not in str(body)
+    assert client.get(f"/api/meals/cards/{card.pk}", **bearer(cast.desk_b)).status_code == 404

@@ -160,3 +160,11 @@ def test_inconsistent_dates_are_refused(cast, party_a, resident):
             joined_on=timezone.localdate() + timedelta(days=1),
         )
     assert not PartyMember.objects.exists()
+
+
+def test_a_minor_is_never_entered_and_her_matter_finishes_without_the_register(cast, party_a):
+    child = make_resident(cast.community_a, "周小宝", birth=date(timezone.localdate().year - 12, 1, 1))
+    with pytest.raises(ValidationError):
+        services.party_member_register(actor=party_a, resident=child, membership="full", relation="here")
+    m = _complete(cast.desk_a, party_a, child, "PT-TRANSFER-IN")
+    assert m.status == "finished" and not PartyMember.objects.exists()

@@ -105,3 +105,15 @@ def test_the_party_worker_enters_edits_and_records_a_report(client, cast, party_
     )
     assert response.status_code == 302
     assert InServiceReport.objects.get(member=member).workplace == "区财政局"
+
+
+def test_the_api_refuses_the_front_desk_and_lists_masked_for_the_party_worker(client, cast, party_a, member):
+    from tests.support import bearer
+
+    assert client.get("/api/party/members", **bearer(cast.desk_a)).status_code == 403
+    assert client.get(f"/api/party/members/{member.pk}", **bearer(cast.desk_a)).status_code == 403
+    assert not AuditEvent.objects.filter(actor=cast.desk_a, object_type="party.partymember").exists()
+    body = client.get("/api/party/members", **bearer(party_a)).json()
+    assert [m["id"] for m in body] == [member.pk]
+    assert body[0]["id_number_masked"] == idnumber.mask(member.resident.id_number)
+    assert member.resident.id_number not in str(body)

@@ -10,7 +10,6 @@ from ninja import Router, Schema
 from quanke.api.errors import responses
 from quanke.core import permissions
 from quanke.party import selectors
-from quanke.party.models import Relation
 from quanke.registry import idnumber
 
 router = Router(tags=["party"])
@@ -70,7 +69,7 @@ def member_list(request: HttpRequest, relation: str = "", q: str = "", limit: in
         actor=request.user,
         via="api",
         query=q,
-        relation=relation if relation in Relation.values else "",
+        relation=relation,
         offset=max(0, offset),
         size=max(1, min(limit, 200)),
     )

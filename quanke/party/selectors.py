@@ -4,7 +4,7 @@ one READ_SENSITIVE row naming the members it showed (as a filter by a sensitive 
 from quanke.core import permissions
 from quanke.core.audit import audit_record, audited_get
 from quanke.core.models import AuditEvent
-from quanke.party.models import InServiceReport, PartyMember
+from quanke.party.models import InServiceReport, PartyMember, Relation
 
 
 def members_for(*, actor):
@@ -25,6 +25,7 @@ def member_page(*, actor, via: str, query: str = "", relation: str = "", offset:
     """One page of the register as shown through `via`, and whether there is a next one; one READ_SENSITIVE row
     names who was listed (even nobody)."""
     qs = members_for(actor=actor)
+    relation = relation if relation in Relation.values else ""
     if relation:
         qs = qs.filter(relation=relation)
     query = (query or "").strip()

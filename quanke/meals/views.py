@@ -76,7 +76,7 @@ def card_new(request, resident_pk):
 def card_detail(request, pk):
     _require_view(request)
     actor = request.user
-    card = selectors.card_get_for(actor=actor, pk=pk, via="" if request.method == "POST" else "web")
+    card = selectors.card_get_for(actor=actor, pk=pk, via="web")
     may_manage = permissions.can_manage_meal_cards(actor, card.unit)
     which = request.POST.get("form") if request.method == "POST" else None
     record_form = forms.MealRecordForm(request.POST if which == "record" else None)
@@ -117,7 +117,7 @@ def card_detail(request, pk):
 def card_edit(request, pk):
     _require_view(request)
     actor = request.user
-    card = selectors.card_get_for(actor=actor, pk=pk, via="" if request.method == "POST" else "meals.edit")
+    card = selectors.card_get_for(actor=actor, pk=pk, via="meals.edit")
     permissions.require(permissions.can_manage_meal_cards(actor, card.unit))
     form = forms.CardForm(
         request.POST or None,

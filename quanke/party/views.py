@@ -69,7 +69,7 @@ def member_new(request, resident_pk):
 def member_detail(request, pk):
     _require_view(request)
     actor = request.user
-    member = selectors.member_get_for(actor=actor, pk=pk, via="" if request.method == "POST" else "web")
+    member = selectors.member_get_for(actor=actor, pk=pk, via="web")
     may_manage = permissions.can_manage_party_register(actor, member.unit)
     report_form = forms.ReportForm(request.POST or None, initial={"workplace": member.workplace})
     if request.method == "POST":
@@ -98,9 +98,7 @@ def member_detail(request, pk):
 def member_edit(request, pk):
     _require_view(request)
     actor = request.user
-    member = selectors.member_get_for(
-        actor=actor, pk=pk, via="" if request.method == "POST" else "party.edit"
-    )
+    member = selectors.member_get_for(actor=actor, pk=pk, via="party.edit")
     permissions.require(permissions.can_manage_party_register(actor, member.unit))
     form = forms.MemberForm(request.POST or None, initial={k: getattr(member, k) for k in MEMBER_FIELDS})
     if request.method == "POST" and form.is_valid():

@@ -96,3 +96,22 @@ def test_the_api_lists_masked_cards_of_the_callers_units(client, cast, resident)
     body = client.get("/api/meals/cards", **bearer(cast.desk_a)).json()
     assert [c["id"] for c in body] == [card.pk] and resident.id_number not in str(body)
     assert client.get(f"/api/meals/cards/{card.pk}", **bearer(cast.desk_b)).status_code == 404
+
+
+def test_editing_a_card_records_what_changed(client, cast, resident):
+    from quanke.core.models import AuditEvent
+
+    card = _card(resident)
+    login(client, cast.desk_a)
+    response = client.post(
+        reverse("meals:card_edit", args=[card.pk]),
+        {"category": "alone", "canteen": "甲社区老年食堂", "home_delivery": "on", "note": ""},
+    )
+    card.refresh_from_db()
+    assert response.status_code == 302 and card.category == "alone" and card.home_delivery
+    row = AuditEvent.objects.get(action="update", object_type="meals.mealcard", object_id=str(card.pk))
+    assert row.changes["category"] == ["gaoling", "alone"]
+    login(client, cast.desk_b)
+    response = client.post(reverse("meals:card_edit", args=[card.pk]), {"category": "tekun", "canteen": ""})
+    card.refresh_from_db()
+    assert response.status_code == 404 and card.category == "alone"

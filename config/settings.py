@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "quanke.assistance",
     "quanke.casework",
     "quanke.network",
+    "quanke.meals",
+    "quanke.party",
     "quanke.reports",
     "quanke.api",
     "quanke.public",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("intake/", include("quanke.intake.urls")),
     path("casework/", include("quanke.casework.urls")),
     path("network/", include("quanke.network.urls")),
+    path("meals/", include("quanke.meals.urls")),
+    path("party/", include("quanke.party.urls")),
     path("api/", include("quanke.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("quanke.core.urls")),

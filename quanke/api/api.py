@@ -131,6 +131,8 @@ api.add_router("/intake", "quanke.api.intake.router")
 api.add_router("/knowledge", "quanke.api.intake.knowledge_router")
 api.add_router("/casework", "quanke.api.casework.router")
 api.add_router("/assistance", "quanke.api.assistance.router")
+api.add_router("/meals", "quanke.api.meals.router")
+api.add_router("/party", "quanke.api.party.router")
 
 # Every POST in one transaction, the Idempotency-Key header, and the 409 for a stale edit (own module).
 from quanke.api import idempotency as _idempotency  # noqa: E402

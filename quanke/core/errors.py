@@ -56,6 +56,8 @@ CODES: dict[str, str] = {
     "casework.invalid": _("个案数据不符合规则（422）。"),
     "casework.stale_version": _("服务计划草稿已被他人修改，请刷新后核对再保存（409）。"),
     "reports.invalid": _("统计查询不符合规则（422），如统计期间不正确。"),
+    "meals.invalid": _("助餐卡或就餐记录不符合规则（422）。"),
+    "party.invalid": _("党员名册数据不符合规则（422）。"),
 }
 
 

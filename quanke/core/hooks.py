@@ -11,6 +11,9 @@ The registries are quanke.core.seams.Registry, like the page contributions (home
 - decision_refusal(matter): an app that owns a matter's decision says why the matter may not be finished or
   refused on its own (an assistance application still in procedure).
 - related(matter): links to records other apps keep about a matter, shown on the matter page.
+- matter_finished(matter, actor, on): inside the transaction that finishes a matter (on the spot or after handling),
+  the app that keeps the register behind its item writes it (meals issues the card, party updates the register), so
+  that every entry point (desk, queue, API) writes the register with the matter or not at all.
 """
 
 from collections.abc import Callable
@@ -48,7 +51,14 @@ class RelatedLinks:
     links: Callable[[Any], list[dict]]  # (matter) -> [{label, url, note}]
 
 
+@dataclass(frozen=True)
+class MatterFinished:
+    key: str
+    handler: Callable[..., None]  # (matter, *, actor, on) -> None; raising rolls the finishing back
+
+
 matter_written_handlers: Registry[MatterWritten] = Registry("matter written")
+matter_finished_handlers: Registry[MatterFinished] = Registry("matter finished")
 intake_procedures: Registry[IntakeProcedure] = Registry("intake procedure")
 decision_guards: Registry[DecisionGuard] = Registry("decision guard")
 related_links: Registry[RelatedLinks] = Registry("related links")
@@ -62,6 +72,16 @@ def on_matter_written(fn: Callable) -> Callable:
 def matter_written(matter) -> None:
     for entry in matter_written_handlers:
         entry.handler(matter)
+
+
+def on_matter_finished(fn: Callable) -> Callable:
+    matter_finished_handlers.register(MatterFinished(_key(fn), fn))
+    return fn
+
+
+def matter_finished(matter, *, actor, on) -> None:
+    for entry in matter_finished_handlers:
+        entry.handler(matter, actor=actor, on=on)
 
 
 def register_intake(item_code: str, handler: Callable) -> None:

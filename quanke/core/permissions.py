@@ -569,3 +569,52 @@ def can_use_visit_station(actor) -> bool:
     """The workbench card of a station's bookings, duty and stock, with its 电话预约上门 button: those who book
     visits. A street or county handler reads visits through the nav but has no station desk to work at."""
     return can_view_personal_data(actor) and can_book_visits(actor)
+
+
+# --- Elderly meals (助餐): meal cards and the subsidy on each meal ------------------------------------------------
+# A meal card is an ordinary personal record: whoever reads residents reads it; the desk that registers residents
+# issues cards and records meals in its units. The subsidy rates are a station's setting: its head sets them.
+
+
+def can_view_meal_cards(actor) -> bool:
+    return can_view_personal_data(actor)
+
+
+def can_manage_meal_cards(actor, unit) -> bool:
+    return can_edit_residents(actor) and unit_in_scope(actor, unit)
+
+
+def can_set_meal_rates(actor, unit) -> bool:
+    return _active(actor) and actor.has_role(Role.STATION_HEAD, Role.ADMIN) and unit_in_scope(actor, unit)
+
+
+def meal_scope(actor, field: str = "unit") -> Q:
+    if not can_view_meal_cards(actor):
+        return Q(pk__in=[])
+    return subtree(actor.unit, field)
+
+
+# --- The party register (党员名册, 在职党员报到) -------------------------------------------------------------------
+# Party membership is a sensitive attribute: only the station head and workers of the party specialty (back office,
+# or a street/county handler of it) see the register or learn that a resident is in it. Not the front desk, not the
+# county viewer, not the administrator's staff pages (the admin site audits its own reads).
+
+
+def can_view_party_register(actor) -> bool:
+    if not can_view_personal_data(actor):
+        return False
+    if actor.has_role(Role.STATION_HEAD):
+        return True
+    return actor.has_role(Role.BACK_OFFICE, Role.DEPT_HANDLER) and Specialty.PARTY in (
+        actor.specialties or []
+    )
+
+
+def can_manage_party_register(actor, unit) -> bool:
+    return can_view_party_register(actor) and unit_in_scope(actor, unit)
+
+
+def party_scope(actor, field: str = "unit") -> Q:
+    if not can_view_party_register(actor):
+        return Q(pk__in=[])
+    return subtree(actor.unit, field)

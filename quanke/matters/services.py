@@ -312,7 +312,7 @@ def matter_finish_on_spot(
         from_status = m.status
         m.status, m.closed_at, m.due_date, m.due_estimated = Status.ON_SPOT, at, None, False
         m.result_note = note
-        return _record(
+        _record(
             m,
             actor=actor,
             action=Action.FINISH_ON_SPOT,
@@ -322,6 +322,8 @@ def matter_finish_on_spot(
             fields=["status", "closed_at", "due_date", "due_estimated", "result_note"],
             data=settled,
         )
+        hooks.matter_finished(m, actor=actor, on=_local_date(at))
+        return m
 
 
 def matter_route(*, actor, matter: Matter, handling_unit=None, specialty: str = "", note: str = "", at=None):
@@ -387,7 +389,7 @@ def matter_complete(
         note = steps.clean_note(Action.COMPLETE, m, note)
         settled = _settle_materials(m, received_lines, waived_lines)
         m.status, m.closed_at, m.result_note = Status.FINISHED, at, note
-        return _record(
+        _record(
             m,
             actor=actor,
             action=Action.COMPLETE,
@@ -397,6 +399,8 @@ def matter_complete(
             fields=["status", "closed_at", "result_note"],
             data=settled,
         )
+        hooks.matter_finished(m, actor=actor, on=_local_date(at))
+        return m
 
 
 def matter_return(*, actor, matter: Matter, reason: str, at=None) -> Matter:

@@ -20,6 +20,8 @@ TIER = {
     "assistance": 4,
     "casework": 4,
     "network": 4,
+    "meals": 4,
+    "party": 4,
     "reports": 5,
     "api": 5,
     "public": 5,
@@ -63,6 +65,11 @@ def test_higher_apps_registered_their_hooks():
     assert hooks.intake_handler("CV-PARKING") is None
     assert services.decision_refusal in [g.refusal for g in hooks.decision_guards]
     assert selectors.matter_links in [r.links for r in hooks.related_links]
+    from quanke.meals import services as meals
+    from quanke.party import services as party
+
+    finished = [e.handler for e in hooks.matter_finished_handlers]
+    assert meals.issue_on_matter_finished in finished and party.register_on_matter_finished in finished
 
 
 # --- Templates ----------------------------------------------------------------------------------------------------

@@ -217,6 +217,52 @@ def notice_preview_pdf(cast):
     return path + "&format=pdf", r
 
 
+def _meal_card(cast):
+    from quanke.meals.models import MealCard
+
+    r = _resident(cast)
+    return MealCard.objects.create(
+        resident=r, unit=r.unit, number="ZC-T-1", issued_on=timezone.localdate(), category="gaoling"
+    )
+
+
+def meal_card_page(cast):
+    c = _meal_card(cast)
+    return url("meals:card_detail", args=[c.pk]), c
+
+
+def meal_card_edit_page(cast):
+    c = _meal_card(cast)
+    return url("meals:card_edit", args=[c.pk]), c
+
+
+def _party_member(cast):
+    from quanke.party.models import PartyMember
+
+    r = _resident(cast)
+    return PartyMember.objects.create(resident=r, unit=r.unit, branch="第一党支部", membership="full")
+
+
+def meal_card_api(cast):
+    c = _meal_card(cast)
+    return f"/api/meals/cards/{c.pk}", c
+
+
+def party_member_api(cast):
+    m = _party_member(cast)
+    return f"/api/party/members/{m.pk}", m
+
+
+def party_member_page(cast):
+    m = _party_member(cast)
+    return url("party:member_detail", args=[m.pk]), m
+
+
+def party_member_edit_page(cast):
+    m = _party_member(cast)
+    return url("party:member_edit", args=[m.pk]), m
+
+
 # --- The walk: route → (reader in community A, refused user of another community, factory). ------------------
 # Web routes are URL names; API routes are "GET /api<prefix><path>" as the API declares them.
 
@@ -238,6 +284,13 @@ WALK = {
     "visits:visit_new": ("desk_a", "desk_b", visit_form_page),
     "matters:notice_preview": ("desk_a", "desk_b", notice_preview_page),
     "network:volunteer_detail": ("desk_a", "desk_b", volunteer_page),
+    "meals:card_detail": ("desk_a", "desk_b", meal_card_page),
+    "meals:card_edit": ("desk_a", "desk_b", meal_card_edit_page),
+    "GET /api/meals/cards/{card_id}": ("desk_a", "desk_b", meal_card_api),
+    "GET /api/party/members/{member_id}": ("head_a", "desk_a", party_member_api),
+    # Party membership: the station head reads it; the front desk of the same community is refused.
+    "party:member_detail": ("head_a", "desk_a", party_member_page),
+    "party:member_edit": ("head_a", "desk_a", party_member_edit_page),
 }
 
 # The same route once more, as the PDF it prints.
@@ -258,6 +311,13 @@ LIST = "a list of many people: names and masked numbers, as every list; each rec
 NO_PERSON = "no personal data"
 API_WRITE = "a write, audited by its service (the row names the record); the answer is the record written"
 EXCLUDED = {
+    "meals:card_list": LIST,
+    "GET /api/meals/cards": LIST,
+    "GET /api/party/members": "the register: masked numbers; one READ_SENSITIVE row names who was listed",
+    "meals:rate_list": "the subsidy rates: no personal data",
+    "meals:card_new": "the issue-a-card form: the resident's name only, the write is audited by its service",
+    "party:member_list": "the register: masked numbers; one READ_SENSITIVE row names who was listed",
+    "party:member_new": "the register-a-member form: the resident's name only, the write is audited by its service",
     # Forms that start a write for a resident: they name her (name, household, address, as the lists do) and the
     # write that follows is audited; her record itself is read on her page.
     "assistance:application_new": "the form to open an application: the resident's name and household only",

@@ -303,6 +303,8 @@ TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 2)
 TASKS_KEEP_DAYS = env_int("TASKS_KEEP_DAYS", 30)
 # Tests only: seconds an export sleeps once it is marked running, so a test can kill its worker mid-export.
 EXPORT_TEST_DELAY_SECONDS = float(env_str("EXPORT_TEST_DELAY_SECONDS", "0") or 0)
+# Tests only: the same for a resident import.
+IMPORT_TEST_DELAY_SECONDS = float(env_str("IMPORT_TEST_DELAY_SECONDS", "0") or 0)
 
 # Backups (quanke.core.backups, docs/BACKUP.md): where `manage.py backup` and the nightly task write, and how many
 # to keep — the newest of each of the last N days, ISO weeks and months that have one (the newest is never deleted).

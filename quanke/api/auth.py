@@ -2,6 +2,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer, django_auth
 
 from quanke.api.models import ApiToken
+from quanke.core.dbrouter import PRIMARY
 
 
 class TokenAuth(HttpBearer):
@@ -13,7 +14,9 @@ class TokenAuth(HttpBearer):
         )
         if found is None:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        # Bookkeeping no read depends on: written on the primary past the router, so that it does not pin the
+        # request's reads to the primary (the API's list and report endpoints may read the replica, docs/REPLICA.md).
+        ApiToken.objects.using(PRIMARY).filter(pk=found.pk).update(last_used_at=timezone.now())
         request.user = found.user
         return found.user
 

@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from quanke.api.errors import responses
 from quanke.casework import selectors, services
 from quanke.core import permissions
+from quanke.core.dbrouter import replica_view
 from quanke.network import selectors as network_selectors
 
 router = Router(tags=["casework"])
@@ -89,6 +90,7 @@ def case_get(request: HttpRequest, case_id: int):
 @router.get(
     "/network/totals", response=responses(LedgerTotalsOut), summary="五社联动合计（资源台账与志愿服务）"
 )
+@replica_view
 def network_totals(request: HttpRequest, start: date | None = None, end: date | None = None):
     permissions.require(permissions.can_view_network(request.user))
     ledger = network_selectors.ledger_totals(actor=request.user, start=start, end=end or timezone.localdate())

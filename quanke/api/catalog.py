@@ -4,6 +4,7 @@ from ninja import Router
 from quanke.api.errors import responses
 from quanke.api.schemas import ItemOut, MaterialOut
 from quanke.catalog import selectors
+from quanke.core.dbrouter import replica_view
 
 router = Router(tags=["catalog"])
 
@@ -29,12 +30,14 @@ def _item_out(item) -> ItemOut:
 
 
 @router.get("/items", response=responses(list[ItemOut]), summary="服务事项目录")
+@replica_view
 def item_list(request: HttpRequest, q: str = "", category: str = ""):
     items = selectors.item_search(request.user.unit, q, category).prefetch_related("materials")
     return [_item_out(i) for i in items]
 
 
 @router.get("/items/{code}", response=responses(ItemOut), summary="事项详情及材料清单")
+@replica_view
 def item_get(request: HttpRequest, code: str):
     item = selectors.item_detail(code)
     if item is None or not item.active:

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from quanke.api.errors import responses
 from quanke.catalog.knowledge_search import search_documents
 from quanke.core import permissions
+from quanke.core.dbrouter import replica_view
 from quanke.intake.selectors import suggest_items
 
 router = Router(tags=["intake"])
@@ -40,6 +41,7 @@ class DocumentOut(Schema):
 
 
 @router.get("/suggest", response=responses(SuggestOut), summary="按居民原话推荐服务事项")
+@replica_view
 def suggest(request: HttpRequest, q: str, top: int = 5):
     permissions.require(permissions.can_use_knowledge(request.user))
     found = suggest_items(q, top=max(1, min(top, 20)), unit=request.user.unit)
@@ -50,6 +52,7 @@ def suggest(request: HttpRequest, q: str, top: int = 5):
 
 
 @knowledge_router.get("/search", response=responses(list[DocumentOut]), summary="知识库全文检索（含文号）")
+@replica_view
 def search(request: HttpRequest, q: str, kind: str = ""):
     permissions.require(permissions.can_use_knowledge(request.user))
     return [

@@ -12,6 +12,7 @@ from pydantic import StringConstraints
 from quanke.api.errors import responses
 from quanke.catalog import selectors as catalog_selectors
 from quanke.core import limits, permissions
+from quanke.core.dbrouter import replica_view
 from quanke.core.errors import invalid
 from quanke.core.limits import model_max_length
 from quanke.core.models import OrgUnit
@@ -167,6 +168,7 @@ def _unit(code: str | None, allowed) -> OrgUnit | None:
 
 
 @router.get("/", response=responses(list[MatterRow]), summary="办件列表（按权限范围）")
+@replica_view
 def matter_list(request: HttpRequest, q: str = "", status: str = "", queue: str = "", limit: int = 50):
     permissions.require(permissions.can_view_personal_data(request.user))
     if queue:

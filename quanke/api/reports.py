@@ -8,6 +8,7 @@ from ninja import Router, Schema
 
 from quanke.api.errors import responses
 from quanke.core import permissions
+from quanke.core.dbrouter import replica_view
 from quanke.reports import indicators as ind
 from quanke.reports import selectors
 from quanke.reports.periods import parse_period
@@ -69,6 +70,7 @@ def indicator_list(request: HttpRequest):
 
 
 @router.get("/units/{code}", response=responses(FiguresOut), summary="单位统计（含下级单位与上期对比）")
+@replica_view
 def unit_figures(
     request: HttpRequest, code: str, period: str = "month", anchor: str = "", start: str = "", end: str = ""
 ):

@@ -4,6 +4,7 @@ from ninja import Router
 from quanke.api.errors import responses
 from quanke.api.schemas import ResidentOut, ResidentRow, TagOut
 from quanke.core import permissions
+from quanke.core.dbrouter import replica_view
 from quanke.registry import idnumber, selectors
 
 router = Router(tags=["residents"])
@@ -29,6 +30,7 @@ def tag_list(request: HttpRequest):
     description="`tag` 按人群标签筛选：无此标签或无权使用该标签时一律答复 422 `registry.unknown_tag`；"
     "按敏感标签筛选记入审计日志。",
 )
+@replica_view
 def resident_search(request: HttpRequest, q: str = "", tag: str = "", limit: int = 20):
     permissions.require(permissions.can_view_personal_data(request.user))
     rows, _more = selectors.resident_page(

@@ -9,6 +9,7 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         from quanke.core import permissions, seams
+        from quanke.registry import tasks  # noqa: F401  (the failed-import receiver)
 
         seams.nav_entries.register(
             seams.NavEntry(

@@ -309,12 +309,17 @@ class ResidentMove(models.Model):
 
 
 class ImportBatch(models.Model):
-    """An uploaded import file, parsed and held until its uploader confirms the preview (or it expires)."""
+    """An uploaded import file, parsed and held until its uploader confirms the preview (or it expires). The
+    confirmation queues the write for a worker (quanke.registry.tasks.run_import): preview → queued → running →
+    committed, or failed with its error, or back to preview when the data changed since (`error` says so)."""
 
     class Status(models.TextChoices):
         INVALID = "invalid", _("有错误")
         PREVIEW = "preview", _("待确认")
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
         COMMITTED = "committed", _("已导入")
+        FAILED = "failed", _("导入失败")
 
     token = models.CharField(max_length=43, unique=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -329,6 +334,8 @@ class ImportBatch(models.Model):
     errors = models.JSONField(default=list)
     truncated = models.BooleanField(default=False)
     summary = models.JSONField(default=dict)
+    # Why the last confirmation did not import (failed, or a stale preview shown again); empty otherwise.
+    error = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("导入批次")

@@ -282,9 +282,17 @@ def _page(request, items: list):
 
 @login_required
 def import_batch(request, token):
-    """The preview (or the error report) of an upload, 50 lines a page."""
+    """The preview (or the error report) of an upload, 50 lines a page; while a worker imports it, its state, which
+    the page polls (htmx) until the import has finished, then reloads. Read on the primary: the state is fresh."""
     permissions.require(permissions.can_import_residents(request.user))
     batch = _batch_or_404(request, token)
+    working = batch.status in imports.WORKING
+    if request.headers.get("HX-Request"):
+        if working:
+            return render(request, "registry/_import_status.html", {"batch": batch, "working": True})
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"  # finished: the whole page changes (result, or the new preview)
+        return response
     show = request.GET.get("show", "")
     if batch.status == ImportBatch.Status.INVALID:
         items = batch.errors
@@ -296,6 +304,7 @@ def import_batch(request, token):
         "registry/import_batch.html",
         {
             "batch": batch,
+            "working": working,
             "rows": rows,
             "show": show,
             "page_no": page_no,
@@ -308,34 +317,16 @@ def import_batch(request, token):
 
 @login_required
 def import_confirm(request, token):
+    """Queue the confirmed preview for a worker and show its state; a second submission queues nothing more."""
     permissions.require(permissions.can_import_residents(request.user))
     if request.method != "POST":
         return redirect("registry:import_batch", token=token)
     batch = _batch_or_404(request, token)
-    if request.POST.get("fingerprint") != batch.fingerprint:
+    if batch.status == ImportBatch.Status.PREVIEW and request.POST.get("fingerprint") != batch.fingerprint:
         messages.error(request, _("预览已更新，请核对后再确认。"))
         return redirect("registry:import_batch", token=token)
-    result = imports.residents_commit(actor=request.user, batch=batch)
-    if result.stale:
-        messages.error(
-            request, _("预览之后数据已被修改，未导入任何数据。请核对下面更新后的预览，再确认导入。")
-        )
-        return redirect("registry:import_batch", token=token)
-    if not result.ok:
-        messages.error(request, "；".join(e.message for e in result.errors[:5]))
-        return redirect("registry:import_batch", token=token)
-    messages.success(
-        request,
-        _("导入完成：新增 %(c)d 人，更新 %(u)d 人，迁入 %(m)d 人，未变化 %(n)d 人，新建家庭户 %(h)d 户。")
-        % {
-            "c": result.created,
-            "u": result.updated,
-            "m": result.moved,
-            "n": result.unchanged,
-            "h": result.households_created,
-        },
-    )
-    return redirect("registry:resident_import")
+    imports.residents_confirm(actor=request.user, batch=batch)
+    return redirect("registry:import_batch", token=token)
 
 
 @login_required

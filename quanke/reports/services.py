@@ -4,6 +4,10 @@ Background work: an export is a task (quanke.reports.tasks.run_export) enqueued 
 commits and run by a worker process (`manage.py db_worker`); `manage.py run_export JOB_ID` runs (or re-runs) one
 by hand. A worker that dies mid-export has its task requeued or failed (quanke.core.taskqueue), and the job row
 follows (quanke.reports.tasks), so no job stays "running".
+
+Reads: the figures of an export come from the read replica (docs/REPLICA.md) like the dashboards'; the job's own
+row is read and written on the primary only — claimed under a lock before the replica reads start, its progress
+written past the router so that it does not pin the rest of the build to the primary.
 """
 
 import time
@@ -18,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from quanke.core import permissions
 from quanke.core.audit import audit_record
+from quanke.core.dbrouter import PRIMARY, replica_reads
 from quanke.core.models import AuditEvent, UnitLevel
 from quanke.reports import exports
 from quanke.reports.models import ExportJob
@@ -64,8 +69,10 @@ def _enqueue(job_id: int) -> None:
 
 
 def _progress(job: ExportJob, pct: int) -> None:
+    # Straight to the primary (`using`), not through the router: a routed write would pin the build's remaining
+    # reads to the primary. Nothing in the build reads the job row back.
     job.progress = pct
-    job.save(update_fields=["progress", "updated_at"])
+    ExportJob.objects.using(PRIMARY).filter(pk=job.pk).update(progress=pct, updated_at=timezone.now())
 
 
 def export_run(*, job_id: int, today: date | None = None, take_over: bool = False) -> ExportJob:
@@ -89,13 +96,14 @@ def export_run(*, job_id: int, today: date | None = None, take_over: bool = Fals
         build = (
             exports.station_monthly if job.kind == ExportJob.Kind.STATION_MONTHLY else exports.county_summary
         )
-        wb = build(
-            actor=job.requested_by,
-            unit=job.unit,
-            period=period,
-            today=today or timezone.localdate(),
-            progress=lambda pct: _progress(job, pct),
-        )
+        with replica_reads():  # a write inside (an audit row) pins the rest to the primary, as in a request
+            wb = build(
+                actor=job.requested_by,
+                unit=job.unit,
+                period=period,
+                today=today or timezone.localdate(),
+                progress=lambda pct: _progress(job, pct),
+            )
         label = str(ExportJob.Kind(job.kind).label)
         job.file_name = f"{job.unit.name}{label}_{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
         path = exports_dir() / f"{job.pk}-{uuid.uuid4().hex}.xlsx"

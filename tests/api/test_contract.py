@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SYSTEM_TEXT = {
     ("core", "notification", "body"),
     ("reports", "exportjob", "error"),
+    ("registry", "importbatch", "error"),
     ("core", "idempotencykey", "body"),
 }
 

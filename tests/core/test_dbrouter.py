@@ -14,7 +14,9 @@ from quanke.catalog.models import Item, StationItemSetting
 from quanke.core import dbrouter
 from quanke.core.dbrouter import PRIMARY, REPLICA, WROTE_COOKIE, replica_reads
 from quanke.core.models import AuditEvent
-from tests.support import login
+from quanke.reports.models import ExportJob
+from quanke.reports.tasks import run_export
+from tests.support import bearer, login
 
 committed = pytest.mark.django_db(transaction=True, databases=[PRIMARY, REPLICA])
 
@@ -153,3 +155,83 @@ def test_an_unreachable_replica_sends_reads_to_the_primary(routing, client, cast
 def test_migrations_run_on_the_primary_only():
     assert router.allow_migrate(REPLICA, "core", model_name="user") is False
     assert router.allow_migrate(PRIMARY, "core", model_name="user") is True
+
+
+# --- The API's read endpoints: the same decorator as the web's, so the same routing ------------------------------
+
+API_READS = [
+    ("/api/catalog/items", ITEM_TABLE),
+    ("/api/catalog/items/SA-DIBAO", ITEM_TABLE),
+    ("/api/intake/suggest?q=低保", ITEM_TABLE),
+    ("/api/knowledge/search?q=低保", "catalog_document"),
+    ("/api/matters/?q=张", "matters_matter"),
+    ("/api/residents/?q=张", "registry_resident"),
+    ("/api/reports/units/330102001001?period=month", "reports_matterdaytotal"),
+    ("/api/casework/network/totals", "network_ledgerentry"),
+]
+
+
+@committed
+@pytest.mark.parametrize(("url", "table"), API_READS)
+def test_the_apis_list_search_and_report_endpoints_read_the_replica(routing, client, cast, url, table):
+    auth = bearer(cast.head_a)
+    with queries() as ran:
+        response = client.get(url, **auth)
+    assert response.status_code == 200, response.content
+    assert touching(ran[REPLICA], table), ran
+    assert not touching(ran[PRIMARY], table), ran[PRIMARY]
+    # The token (and who it belongs to) is looked up on the primary: a revoked token must stop at once.
+    assert touching(ran[PRIMARY], "api_apitoken") and not touching(ran[REPLICA], "api_apitoken")
+    assert not [s for s in ran[REPLICA] if 'FROM "core_user"' in s]
+
+
+@committed
+def test_the_apis_other_endpoints_read_the_primary(routing, client, cast):
+    auth = bearer(cast.desk_a)
+    with queries() as ran:
+        response = client.get("/api/visits/on-duty", {"unit_id": cast.community_a.pk}, **auth)
+    assert response.status_code == 200
+    assert ran[PRIMARY] and ran[REPLICA] == []
+
+
+# --- Exports built by a worker ---------------------------------------------------------------------------------
+
+
+@committed
+def test_an_export_built_by_a_worker_reads_its_figures_from_the_replica_and_its_job_on_the_primary(
+    routing, cast, settings, tmp_path
+):
+    settings.EXPORTS_ROOT = tmp_path
+    job = ExportJob.objects.create(
+        requested_by=cast.head_a,
+        unit=cast.community_a,
+        kind=ExportJob.Kind.STATION_MONTHLY,
+        params={"period": "month", "start": "2026-03-01", "end": "2026-03-31"},
+    )
+    assert dbrouter.current() is None  # as in a worker: no request around the task
+    with queries() as ran:
+        run_export.enqueue(job.pk)  # the immediate backend runs it here
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE and job.progress == 100, job.error
+    assert touching(ran[REPLICA], "reports_matterdaytotal") or touching(ran[REPLICA], "matters_matter"), ran
+    assert not touching(ran[PRIMARY], "matters_matter") and not touching(
+        ran[PRIMARY], "reports_matterdaytotal"
+    )
+    # Read-after-write: the job's own row (claimed, progress, outcome) only ever on the primary.
+    job_table = ExportJob._meta.db_table
+    assert touching(ran[PRIMARY], job_table) and not touching(ran[REPLICA], job_table)
+    assert any(s.startswith("UPDATE") and "progress" in s for s in touching(ran[PRIMARY], job_table))
+
+
+@committed
+def test_an_export_run_inside_a_request_that_wrote_reads_the_primary(routing, cast, settings, tmp_path):
+    settings.EXPORTS_ROOT = tmp_path
+    with dbrouter.routing_scope(pinned=True), queries() as ran:  # e.g. the immediate backend after the POST
+        job = ExportJob.objects.create(
+            requested_by=cast.head_a,
+            unit=cast.community_a,
+            kind=ExportJob.Kind.STATION_MONTHLY,
+            params={"period": "month", "start": "2026-03-01", "end": "2026-03-31"},
+        )
+        run_export.enqueue(job.pk)  # the immediate backend runs it here
+    assert ran[REPLICA] == [] and touching(ran[PRIMARY], "matters_matter")

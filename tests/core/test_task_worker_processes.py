@@ -1,7 +1,8 @@
-"""Real `manage.py db_worker` processes on PostgreSQL: a worker killed mid-export leaves no job running (its task
-is retried to completion by another worker, or marked failed by the reaper), and two workers on one queue run each
-task exactly once."""
+"""Real `manage.py db_worker` processes on PostgreSQL: a worker killed mid-export (or mid-import) leaves no job
+running (its task is retried to completion by another worker, or marked failed by the reaper), and two workers on
+one queue run each task exactly once."""
 
+import io
 import os
 import signal
 import subprocess
@@ -16,9 +17,12 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from quanke.core import taskqueue
+from quanke.registry import imports
+from quanke.registry.models import ImportBatch, Resident
 from quanke.reports.models import ExportJob
 from quanke.reports.tasks import run_export
 from tests.core import task_probe
+from tests.registry.test_import import GOOD, xlsx
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="worker processes share the test database: needs PostgreSQL"
@@ -152,6 +156,41 @@ def test_an_export_whose_worker_is_killed_on_its_last_attempt_is_marked_failed(
     assert job.status == ExportJob.Status.FAILED and "WorkerLost" in job.error and "slow-worker" in job.error
     task = DBTaskResult.objects.get()
     assert task.status == "FAILED" and task.exception_class_path.endswith("WorkerLost")
+
+
+def test_an_import_whose_worker_is_killed_is_retried_to_completion_by_another_worker(
+    migrated_data, cast, db_queue, settings
+):
+    preview = imports.residents_preview(
+        actor=cast.head_a, unit=cast.community_a, filename="r.xlsx", fileobj=io.BytesIO(xlsx(GOOD))
+    )
+    batch = imports.residents_confirm(
+        actor=cast.head_a, batch=preview.batch
+    )  # enqueued on commit (autocommit)
+    assert batch.status == ImportBatch.Status.QUEUED and DBTaskResult.objects.get().status == "READY"
+
+    def batch_status():
+        batch.refresh_from_db()
+        return batch.status
+
+    slow = start_worker(db_queue, "slow-worker", IMPORT_TEST_DELAY_SECONDS="60")
+    try:
+        wait_for(lambda: batch_status() == ImportBatch.Status.RUNNING, what="the import to start")
+    finally:
+        slow.send_signal(signal.SIGKILL)
+        slow.wait()
+    assert Resident.objects.count() == 0 and DBTaskResult.objects.get().status == "RUNNING"
+
+    second = start_worker(db_queue, "second-worker", TASKS_MAX_ATTEMPTS="2")
+    try:
+        wait_for(lambda: batch_status() not in imports.WORKING, what="the retry")
+    finally:
+        stop(second)
+
+    assert batch.status == ImportBatch.Status.COMMITTED, batch.error
+    assert Resident.objects.count() == 3 and batch.summary["result"]["created"] == 3
+    task = DBTaskResult.objects.get()
+    assert task.status == "SUCCESSFUL" and task.worker_ids == ["slow-worker", "second-worker"]
 
 
 @pytest.fixture

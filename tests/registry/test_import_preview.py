@@ -170,7 +170,7 @@ def test_a_confirmed_batch_cannot_be_applied_twice(cast, imported):
     assert not again.ok and AuditEvent.objects.count() == events
 
 
-def test_web_upload_preview_then_confirm(client, cast):
+def test_web_upload_preview_then_confirm(client, cast, django_capture_on_commit_callbacks):
     login(client, cast.head_a)
     upload = io.BytesIO(xlsx(GOOD))
     upload.name = "r.xlsx"
@@ -181,12 +181,16 @@ def test_web_upload_preview_then_confirm(client, cast):
     batch = ImportBatch.objects.get()
     wrong = client.post(reverse("registry:import_confirm", args=[batch.token]), {"fingerprint": "x"})
     assert wrong.status_code == 302 and Resident.objects.count() == 0
-    done = client.post(
-        reverse("registry:import_confirm", args=[batch.token]),
-        {"fingerprint": batch.fingerprint},
-        follow=True,
-    )
-    assert "导入完成" in done.content.decode() and Resident.objects.count() == 3
+    with django_capture_on_commit_callbacks(
+        execute=True
+    ):  # the task is enqueued (and, here, run) after commit
+        queued = client.post(
+            reverse("registry:import_confirm", args=[batch.token]), {"fingerprint": batch.fingerprint}
+        )
+        assert queued.url == reverse("registry:import_batch", args=[batch.token])
+        assert Resident.objects.count() == 0  # the request only queued it
+    done = client.get(queued.url)
+    assert "导入完成：新增 3 人" in done.content.decode() and Resident.objects.count() == 3
     assert AuditEvent.objects.filter(action="import").count() == 1
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0007_text_max_length'),
+        ('registry', '0008_resident_member_hukou'),
     ]
 
     operations = [

@@ -294,8 +294,8 @@ def _correct_materials(Material, item, old_rows, new_rows) -> list[str]:  # noqa
     new_by_name = {r[0]: r for r in new_rows}
     for name, old in old_by_name.items():
         m = current.get(name)
-        if m is None or name in new_by_name and new_by_name[name] == old:
-            continue
+        if m is None or _row(m) == new_by_name.get(name):
+            continue  # absent, or already as shipped now (a fresh install: 0003 loaded the current catalog)
         if _row(m) != old:
             kept.append(name)
             continue

@@ -249,6 +249,16 @@ def can_take_intake(actor) -> bool:
     )
 
 
+def urgent_fallback_recipients(staff) -> list:
+    """Who at a station hears of an urgent matter when nobody is on the duty roster now: its head, else its front
+    desk (`staff`: the station's users)."""
+    for role in (Role.STATION_HEAD, Role.FRONT_DESK):
+        chosen = [u for u in staff if u.is_active and u.has_role(role)]
+        if chosen:
+            return chosen
+    return []
+
+
 def can_accept_item(actor, item) -> bool:
     """Accept a request for this item at the desk: a sensitive item only by its specialty or the station head."""
     return can_take_intake(actor) and can_see_item(actor, item)

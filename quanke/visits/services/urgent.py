@@ -9,8 +9,8 @@ the roster): the station head, else the station's front desk, so that the notice
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanke.core import notify
-from quanke.core.models import Role, User
+from quanke.core import notify, permissions
+from quanke.core.models import User
 from quanke.visits import schedule
 
 
@@ -19,12 +19,9 @@ def duty_recipients(unit, *, now=None) -> list[User]:
     on_duty = [s.worker for s in schedule.on_duty_now(unit, now=now) if s.worker.is_active]
     if on_duty:
         return list({u.pk: u for u in on_duty}.values())
-    staff = list(User.objects.filter(unit=unit, is_active=True).order_by("id"))
-    for role in (Role.STATION_HEAD, Role.FRONT_DESK):
-        chosen = [u for u in staff if u.has_role(role)]
-        if chosen:
-            return chosen
-    return []
+    return permissions.urgent_fallback_recipients(
+        User.objects.filter(unit=unit, is_active=True).order_by("id")
+    )
 
 
 def notify_duty_of_urgent(matter) -> None:

@@ -32,14 +32,16 @@ def _item_out(item) -> ItemOut:
 @router.get("/items", response=responses(list[ItemOut]), summary="服务事项目录")
 @replica_view
 def item_list(request: HttpRequest, q: str = "", category: str = ""):
-    items = selectors.item_search(request.user.unit, q, category).prefetch_related("materials")
+    items = selectors.item_search(request.user.unit, q, category, actor=request.user).prefetch_related(
+        "materials"
+    )
     return [_item_out(i) for i in items]
 
 
 @router.get("/items/{code}", response=responses(ItemOut), summary="事项详情及材料清单")
 @replica_view
 def item_get(request: HttpRequest, code: str):
-    item = selectors.item_detail(code)
+    item = selectors.item_detail(code, actor=request.user)
     if item is None or not item.active:
         raise Http404("item not found")
     return _item_out(item)

@@ -44,7 +44,7 @@ class DocumentOut(Schema):
 @replica_view
 def suggest(request: HttpRequest, q: str, top: int = 5):
     permissions.require(permissions.can_use_knowledge(request.user))
-    found = suggest_items(q, top=max(1, min(top, 20)), unit=request.user.unit)
+    found = suggest_items(q, top=max(1, min(top, 20)), unit=request.user.unit, actor=request.user)
     return SuggestOut(
         query=q,
         items=[SuggestionOut(code=s.code, name=s.name, score=s.score, matched=s.matched) for s in found],
@@ -68,5 +68,5 @@ def search(request: HttpRequest, q: str, kind: str = ""):
             current=d.is_current(),
             items=[i.code for i in d.items.all()],
         )
-        for d in search_documents(q, kind=kind, limit=30)
+        for d in search_documents(q, kind=kind, limit=30, actor=request.user)
     ]

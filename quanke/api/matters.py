@@ -207,7 +207,7 @@ def matter_create(request: HttpRequest, payload: MatterIn):
         else None
     )
     item = (
-        catalog_selectors.items_for_unit(actor.unit)
+        catalog_selectors.items_for_unit(actor.unit, actor=actor)
         .prefetch_related("materials")
         .filter(code=payload.item)
         .first()

@@ -16,7 +16,7 @@ class CategoryAdmin(admin.ModelAdmin):
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "category", "parent", "handling", "promised_limit_days", "active")
-    list_filter = ("category", "handling", "specialty", "active")
+    list_filter = ("category", "handling", "specialty", "sensitive", "urgent", "active")
     search_fields = ("code", "name")
     inlines = [MaterialInline]
 

@@ -71,13 +71,19 @@ knowledge_index = ts.CachedIndex(_build, _stamp)
 
 
 def search_documents(
-    query: str, *, kind: str = "", on: date | None = None, limit: int = 50
+    query: str, *, kind: str = "", on: date | None = None, limit: int = 50, actor=None
 ) -> list[Document]:
     """Documents matching `query`, best first; current versions ahead of superseded or expired ones."""
     hits = knowledge_index.get().search(query, limit=limit * 2)
     if not hits:
         return []
-    docs = Document.objects.filter(pk__in=[pk for pk, _ in hits]).prefetch_related("items")
+    from quanke.catalog.selectors import document_scope
+
+    docs = (
+        Document.objects.filter(pk__in=[pk for pk, _ in hits])
+        .filter(document_scope(actor))
+        .prefetch_related("items")
+    )
     if kind:
         docs = docs.filter(kind=kind)
     by_pk = {d.pk: d for d in docs}

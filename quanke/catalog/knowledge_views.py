@@ -25,14 +25,14 @@ def document_list(request):
     kind = kind if kind in DocKind.values else ""
     show_all = request.GET.get("all") == "1"
     if query:
-        docs = search_documents(query, kind=kind)
+        docs = search_documents(query, kind=kind, actor=request.user)
         if not show_all:
             docs = [d for d in docs if d.is_current()] + [d for d in docs if not d.is_current()]
         page = Paginator(docs, 30).get_page(request.GET.get("page"))
     else:
-        page = Paginator(selectors.documents_list(kind=kind, show_all=show_all), 30).get_page(
-            request.GET.get("page")
-        )
+        page = Paginator(
+            selectors.documents_list(kind=kind, show_all=show_all, actor=request.user), 30
+        ).get_page(request.GET.get("page"))
     return render(
         request,
         "catalog/kb_list.html",
@@ -44,7 +44,7 @@ def document_list(request):
 @replica_view
 def document_detail(request, pk):
     permissions.require(permissions.can_use_knowledge(request.user))
-    document = selectors.document_detail(pk)
+    document = selectors.document_detail(pk, actor=request.user)
     if document is None:
         raise Http404("document not found")
     return render(

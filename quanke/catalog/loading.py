@@ -19,6 +19,8 @@ ITEM_FIELDS = (
     "route_department",
     "refusal_note",
     "keywords",
+    "sensitive",
+    "urgent",
 )
 
 
@@ -58,6 +60,8 @@ def validate_catalog(data: dict) -> list[str]:
             value = row.get(field)
             if not (optional and not value) and value not in allowed:
                 problems.append(f"{where}：{field} 的值 {value!r} 不在可选值中")
+        if row.get("sensitive") and row.get("specialty") in (None, "general"):
+            problems.append(f"{where}：敏感事项须指定主管专岗（不能为综合）")
         if row.get("handling") == Handling.ROUTED and not row.get("route_level"):
             problems.append(f"{where}：流转事项须填写 route_level")
         legal, promised = row.get("legal_limit_days"), row.get("promised_limit_days")
@@ -90,13 +94,15 @@ def load_catalog(data: dict, *, Category=None, Item=None, Material=None) -> dict
         categories[row["code"]] = category
         counts["categories"] += 1
     items = {}
+    item_fields = {f.name for f in Item._meta.get_fields()}
     for order, row in enumerate(data["items"]):
         if row["category"] not in categories:
             raise ValidationError(f"事项 {row['code']}：未知类别 {row['category']}")
         parent_code = row.get("parent")
         if parent_code and parent_code not in items:
             raise ValidationError(f"事项 {row['code']}：上级事项 {parent_code} 必须先出现")
-        defaults = {field: row.get(field) for field in ITEM_FIELDS}
+        # A migration's historical model may predate a field (0003 ran before `sensitive`): fill what it has.
+        defaults = {field: row.get(field) for field in ITEM_FIELDS if field in item_fields}
         for text_field in (
             "description",
             "eligibility",
@@ -107,6 +113,9 @@ def load_catalog(data: dict, *, Category=None, Item=None, Material=None) -> dict
         ):
             defaults[text_field] = defaults[text_field] or ""
         defaults["keywords"] = defaults["keywords"] or []
+        for flag in ("sensitive", "urgent"):
+            if flag in defaults:
+                defaults[flag] = bool(defaults[flag])
         defaults.update(
             name=row["name"], category=categories[row["category"]], parent=items.get(parent_code), order=order
         )

@@ -66,6 +66,11 @@ class Item(BaseModel):
     route_department = models.CharField(_("承办部门"), max_length=100, blank=True)
     refusal_note = models.CharField(_("不予出具说明"), max_length=300, blank=True)
     keywords = models.JSONField(_("关键词"), default=list, blank=True)
+    # Seen, accepted and handled only by workers of the item's specialty and the station head
+    # (quanke.core.permissions.can_see_item): the item itself says something about the person (社区矫正).
+    sensitive = models.BooleanField(_("敏感事项（仅主管专岗可见）"), default=False)
+    # Accepting it notifies the worker on duty at once, in the accepting transaction (走失老人、紧急求助).
+    urgent = models.BooleanField(_("紧急事项（受理即通知值班社工）"), default=False)
     active = models.BooleanField(_("启用"), default=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
 

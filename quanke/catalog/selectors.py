@@ -1,11 +1,15 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from quanke.catalog.models import Category, DocKind, Document, Item, Material, StationItemSetting
+from quanke.core import permissions
 
 
-def items_for_unit(unit, *, include_disabled: bool = False):
-    """Active catalog items as the unit's desk sees them (a station may switch items off)."""
+def items_for_unit(unit, *, include_disabled: bool = False, actor=None):
+    """Active catalog items as the unit's desk sees them (a station may switch items off); with `actor`, only
+    those she may see (a sensitive item only for its specialty: permissions.item_scope)."""
     qs = Item.objects.filter(active=True).select_related("category", "parent")
+    if actor is not None:
+        qs = qs.filter(permissions.item_scope(actor))
     if unit is not None:
         disabled = StationItemSetting.objects.filter(item=OuterRef("pk"), unit=unit, enabled=False)
         qs = qs.annotate(disabled_here=Exists(disabled))
@@ -14,8 +18,8 @@ def items_for_unit(unit, *, include_disabled: bool = False):
     return qs
 
 
-def item_search(unit, query: str = "", category: str = ""):
-    qs = items_for_unit(unit)
+def item_search(unit, query: str = "", category: str = "", *, actor=None):
+    qs = items_for_unit(unit, actor=actor)
     if category:
         qs = qs.filter(category__code=category)
     query = (query or "").strip()
@@ -29,25 +33,38 @@ def item_search(unit, query: str = "", category: str = ""):
     return qs
 
 
-def categories_with_items(unit):
-    items = items_for_unit(unit).prefetch_related(
+def categories_with_items(unit, *, actor=None):
+    items = items_for_unit(unit, actor=actor).prefetch_related(
         Prefetch("materials", queryset=Material.objects.order_by("order"))
     )
     return Category.objects.prefetch_related(Prefetch("items", queryset=items, to_attr="visible_items"))
 
 
-def item_detail(code: str):
-    return (
+def item_detail(code: str, *, actor=None):
+    """The item, or None; with `actor`, None also for an item she may not see (a sensitive one)."""
+    item = (
         Item.objects.select_related("category", "parent")
         .prefetch_related("materials", "children")
         .filter(code=code)
         .first()
     )
+    if item is not None and actor is not None and not permissions.can_see_item(actor, item):
+        return None
+    return item
 
 
-def documents_list(*, kind: str = "", show_all: bool = False, on=None):
+def document_scope(actor) -> Q:
+    """Q over Documents the actor may read: not those about an item hidden from her (a sensitive item's
+    procedure names the item and what it is about)."""
+    if actor is None or permissions.sees_all_items(actor):
+        return Q()
+    hidden = Item.objects.exclude(permissions.item_scope(actor)).values("pk")
+    return ~Q(pk__in=Document.objects.filter(items__in=hidden).values("pk"))
+
+
+def documents_list(*, kind: str = "", show_all: bool = False, on=None, actor=None):
     """The binder: current documents by default; with show_all, superseded and expired ones too."""
-    qs = Document.objects.prefetch_related("items")
+    qs = Document.objects.filter(document_scope(actor)).prefetch_related("items")
     if kind:
         qs = qs.filter(kind=kind)
     if not show_all:
@@ -55,8 +72,14 @@ def documents_list(*, kind: str = "", show_all: bool = False, on=None):
     return qs.order_by("kind", "-effective_from", "title", "id")
 
 
-def document_detail(pk) -> Document | None:
-    return Document.objects.select_related("supersedes").prefetch_related("items").filter(pk=pk).first()
+def document_detail(pk, *, actor=None) -> Document | None:
+    return (
+        Document.objects.filter(document_scope(actor))
+        .select_related("supersedes")
+        .prefetch_related("items")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def item_knowledge(item, *, on=None) -> dict:

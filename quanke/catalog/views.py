@@ -16,9 +16,9 @@ from quanke.core.dbrouter import replica_view
 def item_list(request):
     query, category = request.GET.get("q", "").strip(), request.GET.get("category", "")
     manage = permissions.can_manage_station_catalog(request.user)
-    items = selectors.item_search(request.user.unit, query, category)
+    items = selectors.item_search(request.user.unit, query, category, actor=request.user)
     if manage:
-        items = selectors.items_for_unit(request.user.unit, include_disabled=True)
+        items = selectors.items_for_unit(request.user.unit, include_disabled=True, actor=request.user)
         items = items.filter(pk__in=selectors.item_search(None, query, category).values("pk"))
     return render(
         request,
@@ -36,7 +36,7 @@ def item_list(request):
 @login_required
 @replica_view
 def item_detail(request, code):
-    item = selectors.item_detail(code)
+    item = selectors.item_detail(code, actor=request.user)
     if item is None or not item.active:
         raise Http404("item not found")
     return render(request, "catalog/item_detail.html", {"item": item})
@@ -47,7 +47,7 @@ def item_detail(request, code):
 def item_toggle(request, code):
     permissions.require(permissions.can_manage_station_catalog(request.user))
     item = Item.objects.filter(code=code, active=True).first()
-    if item is None:
+    if item is None or not permissions.can_see_item(request.user, item):
         raise Http404("item not found")
     enabled = request.POST.get("enabled") == "1"
     services.station_item_toggle(actor=request.user, item=item, enabled=enabled)

@@ -6,6 +6,8 @@ the service; the higher app registers its entry in its AppConfig.ready(). Nothin
 The registries are quanke.core.seams.Registry, like the page contributions (home panels, nav, resident page).
 
 - matter_written(matter): after any service writes a matter (reports refreshes its roll-ups after commit).
+- matter_accepted(matter): inside the transaction that accepts a matter, whatever the entry point (visits tells
+  the worker on duty of an urgent one); an exception rolls the acceptance back.
 - intake(item code): an app that owns the procedure of a catalog item may take over the desk's intake of it
   (assistance opens the legal application procedure); its handler returns None to leave it a plain matter.
 - decision_refusal(matter): an app that owns a matter's decision says why the matter may not be finished or
@@ -34,6 +36,12 @@ class MatterWritten:
 
 
 @dataclass(frozen=True)
+class MatterAccepted:
+    key: str
+    handler: Callable[[Any], None]  # (matter) -> None, inside the accepting transaction
+
+
+@dataclass(frozen=True)
 class IntakeProcedure:
     key: str  # the catalog item's code
     handler: Callable[..., Any]  # the intake service of the app that owns the item's procedure
@@ -59,6 +67,7 @@ class MatterFinished:
 
 matter_written_handlers: Registry[MatterWritten] = Registry("matter written")
 matter_finished_handlers: Registry[MatterFinished] = Registry("matter finished")
+matter_accepted_handlers: Registry[MatterAccepted] = Registry("matter accepted")
 intake_procedures: Registry[IntakeProcedure] = Registry("intake procedure")
 decision_guards: Registry[DecisionGuard] = Registry("decision guard")
 related_links: Registry[RelatedLinks] = Registry("related links")
@@ -82,6 +91,16 @@ def on_matter_finished(fn: Callable) -> Callable:
 def matter_finished(matter, *, actor, on) -> None:
     for entry in matter_finished_handlers:
         entry.handler(matter, actor=actor, on=on)
+
+
+def on_matter_accepted(fn: Callable) -> Callable:
+    matter_accepted_handlers.register(MatterAccepted(_key(fn), fn))
+    return fn
+
+
+def matter_accepted(matter) -> None:
+    for entry in matter_accepted_handlers:
+        entry.handler(matter)
 
 
 def register_intake(item_code: str, handler: Callable) -> None:

@@ -110,6 +110,8 @@ class Specialty(models.TextChoices):
     FAMILY_PLANNING = "family_planning", _("计划生育")
     EMPLOYMENT = "employment", _("就业社保")
     PARTY = "party", _("党务")
+    # 社区矫正: the worker the station assigns to assist the 司法所 (社区矫正法 第十二条); a sensitive specialty.
+    CORRECTION = "correction", _("社区矫正")
     GENERAL = "general", _("综合")
 
 

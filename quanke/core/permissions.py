@@ -163,10 +163,47 @@ def require(allowed: bool, message: str | None = None) -> None:
         raise PermissionDenied(message or _("您没有权限执行此操作。"))
 
 
+# --- Sensitive catalog items (敏感事项) -----------------------------------------------------------------------
+# An item whose very name says something about the person (社区矫正对象报到) exists only for the station head, the
+# administrator and workers holding the item's specialty: elsewhere it is not listed, not found by search, not
+# accepted, and its matters are not shown at the front desk. Ordinary items are for everyone.
+
+
+def sees_all_items(actor) -> bool:
+    return _active(actor) and actor.has_role(Role.STATION_HEAD, Role.ADMIN)
+
+
+def can_see_item(actor, item) -> bool:
+    if not getattr(item, "sensitive", False):
+        return True
+    if not _active(actor):
+        return False
+    return sees_all_items(actor) or item.specialty in (actor.specialties or [])
+
+
+def item_scope(actor, prefix: str = "") -> Q:
+    """Q over catalog.Item (or, with prefix "item__", over rows pointing at an item) the actor may see."""
+    if sees_all_items(actor):
+        return Q()
+    own = list(actor.specialties or []) if _active(actor) else []
+    return Q(**{f"{prefix}sensitive": False}) | Q(**{f"{prefix}specialty__in": own})
+
+
 # --- Matters (办件) -------------------------------------------------------------------------------------------
-# Front desk and station head see every matter accepted in their community; back-office workers those of their
-# specialties; department handlers those forwarded to their unit in their specialties; anyone sees what is
-# assigned to her. The county viewer sees none (statistics only).
+# Front desk and station head see every matter accepted in their community (the front desk not those of a
+# sensitive item outside her specialties); back-office workers those of their specialties; department handlers
+# those forwarded to their unit in their specialties; anyone sees what is assigned to her. The county viewer sees
+# none (statistics only).
+
+
+def _desk_sees(actor, matter) -> bool:
+    """The accepting desk sees the matter: the station head always, the front desk unless its item is sensitive
+    and outside her specialties."""
+    if matter.unit_id != actor.unit_id:
+        return False
+    if actor.has_role(Role.STATION_HEAD):
+        return True
+    return actor.has_role(Role.FRONT_DESK) and can_see_item(actor, matter.item)
 
 
 def matter_scope(actor) -> Q:
@@ -176,8 +213,10 @@ def matter_scope(actor) -> Q:
     q = Q(assigned_to=actor.pk)
     if actor.has_role(Role.ADMIN):
         q |= subtree(actor.unit)
-    if actor.has_role(Role.FRONT_DESK, Role.STATION_HEAD):
+    if actor.has_role(Role.STATION_HEAD):
         q |= Q(unit=actor.unit_id)
+    elif actor.has_role(Role.FRONT_DESK):
+        q |= Q(unit=actor.unit_id) & item_scope(actor, "item__")
     if actor.has_role(Role.BACK_OFFICE):
         q |= Q(unit=actor.unit_id, specialty__in=list(actor.specialties))
     if actor.has_role(Role.DEPT_HANDLER):
@@ -192,7 +231,7 @@ def can_view_matter(actor, matter) -> bool:
         return True
     if actor.has_role(Role.ADMIN) and unit_in_scope(actor, matter.unit):
         return True
-    if actor.has_role(Role.FRONT_DESK, Role.STATION_HEAD) and matter.unit_id == actor.unit_id:
+    if _desk_sees(actor, matter):
         return True
     if actor.has_role(Role.BACK_OFFICE) and matter.unit_id == actor.unit_id:
         return matter.specialty in actor.specialties
@@ -210,13 +249,24 @@ def can_take_intake(actor) -> bool:
     )
 
 
+def urgent_fallback_recipients(staff) -> list:
+    """Who at a station hears of an urgent matter when nobody is on the duty roster now: its head, else its front
+    desk (`staff`: the station's users)."""
+    for role in (Role.STATION_HEAD, Role.FRONT_DESK):
+        chosen = [u for u in staff if u.is_active and u.has_role(role)]
+        if chosen:
+            return chosen
+    return []
+
+
+def can_accept_item(actor, item) -> bool:
+    """Accept a request for this item at the desk: a sensitive item only by its specialty or the station head."""
+    return can_take_intake(actor) and can_see_item(actor, item)
+
+
 def can_act_at_desk(actor, matter) -> bool:
     """Route, finish on the spot, ask for materials, refuse or withdraw at the desk that accepted the matter."""
-    return (
-        _active(actor)
-        and actor.has_role(Role.FRONT_DESK, Role.STATION_HEAD)
-        and matter.unit_id == actor.unit_id
-    )
+    return _active(actor) and _desk_sees(actor, matter)
 
 
 def can_claim_matter(actor, matter) -> bool:

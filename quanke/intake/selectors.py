@@ -4,6 +4,7 @@ from django.db.models import Count, Max
 
 from quanke.catalog.models import DocKind, Document, Item, StationItemSetting
 from quanke.catalog.textsearch import CachedIndex
+from quanke.core import permissions
 from quanke.intake.models import IntakeSynonym
 from quanke.intake.ranking import ItemDoc, SuggestionIndex, Synonym
 
@@ -52,14 +53,17 @@ def build_index() -> SuggestionIndex:
 suggestion_index = CachedIndex(build_index, _stamp)
 
 
-def suggest_items(text: str, *, top: int = 5, unit=None):
-    """Ranked suggestions for free text; with a unit, items that station has switched off are left out."""
+def suggest_items(text: str, *, top: int = 5, unit=None, actor=None):
+    """Ranked suggestions for free text; with a unit, items that station has switched off are left out; with an
+    actor, items she may not see (a sensitive item outside her specialties: permissions.item_scope)."""
     index = suggestion_index.get()
-    if unit is None:
+    hidden = set()
+    if unit is not None:
+        hidden |= set(
+            StationItemSetting.objects.filter(unit=unit, enabled=False).values_list("item__code", flat=True)
+        )
+    if actor is not None:
+        hidden |= set(Item.objects.exclude(permissions.item_scope(actor)).values_list("code", flat=True))
+    if not hidden:
         return index.suggest(text, top=top)
-    disabled = set(
-        StationItemSetting.objects.filter(unit=unit, enabled=False).values_list("item__code", flat=True)
-    )
-    if not disabled:
-        return index.suggest(text, top=top)
-    return [s for s in index.suggest(text, top=top + len(disabled)) if s.code not in disabled][:top]
+    return [s for s in index.suggest(text, top=top + len(hidden)) if s.code not in hidden][:top]

@@ -25,10 +25,10 @@ def _top(request, default: int = 5) -> int:
 def assistant(request):
     permissions.require(permissions.can_use_knowledge(request.user))
     query = request.GET.get("q", "").strip()
-    suggestions = suggest_items(query, top=5, unit=request.user.unit) if query else []
+    suggestions = suggest_items(query, top=5, unit=request.user.unit, actor=request.user) if query else []
     # Without JavaScript the page still works: the first suggestion's panel is shown under the list.
     code = request.GET.get("item") or (suggestions[0].code if suggestions else "")
-    item = catalog_selectors.item_detail(code) if code else None
+    item = catalog_selectors.item_detail(code, actor=request.user) if code else None
     if item is not None and not item.active:
         item = None
     return render(
@@ -41,7 +41,9 @@ def suggest(request):
     """htmx partial: ranked items for `q`. Parameters: q (free text), top (1–10, default 5)."""
     permissions.require(permissions.can_use_knowledge(request.user))
     query = request.GET.get("q", "").strip()
-    suggestions = suggest_items(query, top=_top(request), unit=request.user.unit) if query else []
+    suggestions = (
+        suggest_items(query, top=_top(request), unit=request.user.unit, actor=request.user) if query else []
+    )
     return render(request, "intake/_suggestions.html", {"query": query, "suggestions": suggestions})
 
 
@@ -49,7 +51,7 @@ def suggest(request):
 def item_panel(request, code):
     """htmx partial: the one-time material list and the item's current policies, procedure and contacts."""
     permissions.require(permissions.can_use_knowledge(request.user))
-    item = catalog_selectors.item_detail(code)
+    item = catalog_selectors.item_detail(code, actor=request.user)
     if item is None or not item.active:
         raise Http404("item not found")
     return render(request, "intake/_item_panel.html", {"item": item})
@@ -61,6 +63,6 @@ def search(request):
     """The search box on every page: matching items and knowledge documents."""
     permissions.require(permissions.can_use_knowledge(request.user))
     query = request.GET.get("q", "").strip()
-    items = suggest_items(query, top=8, unit=request.user.unit) if query else []
-    documents = search_documents(query, limit=30) if query else []
+    items = suggest_items(query, top=8, unit=request.user.unit, actor=request.user) if query else []
+    documents = search_documents(query, limit=30, actor=request.user) if query else []
     return render(request, "intake/search.html", {"query": query, "items": items, "documents": documents})

@@ -43,3 +43,6 @@ class MattersConfig(AppConfig):
             )
         )
         seams.demo_steps.register(seams.DemoStep("matters", "quanke.matters.demo", 30))
+        # After visits (40), assistance (50), casework (60) and network (70) have accepted their own matters, and
+        # before reports (80) rolls them up: bring the demo back to the seed's on-the-spot share.
+        seams.demo_steps.register(seams.DemoStep("matters_share", "quanke.matters.demo_share", 75))

@@ -141,8 +141,10 @@ def matter_accept(
     received_material_ids=(),
     at: datetime | None = None,
 ) -> Matter:
-    """Accept a request at the front desk: the matter, its materials checklist and its deadline."""
-    permissions.require(permissions.can_take_intake(actor))
+    """Accept a request at the front desk: the matter, its materials checklist and its deadline. Every entry point
+    (desk, API, home visit, hotline, public side, casework, assistance) comes through here, so the hooks that must
+    see every new matter (an urgent item tells the worker on duty) run here, in this transaction."""
+    permissions.require(permissions.can_accept_item(actor, item))
     if resident is not None:
         permissions.require(
             permissions.unit_in_scope(actor, resident.unit), _("该居民不属于本社区，不能在本站受理。")
@@ -221,6 +223,7 @@ def matter_accept(
                 "due_date": matter.due_date,
             },
         )
+        hooks.matter_accepted(matter)
     return matter
 
 

@@ -35,7 +35,7 @@ PICKER_LIMIT = 12
 
 def _item_for_desk(actor, code):
     item = (
-        catalog_selectors.items_for_unit(actor.unit)
+        catalog_selectors.items_for_unit(actor.unit, actor=actor)
         .prefetch_related("materials")
         .filter(code=(code or "").strip())
         .first()
@@ -121,7 +121,11 @@ def desk(request):
     if request.method == "POST" and resident is None and form.data.get("resident", "").isdigit():
         resident = _resident(request.user, int(form.data["resident"]))
     if request.method == "POST" and item is None and form.data.get("item"):
-        item = catalog_selectors.items_for_unit(request.user.unit).filter(code=form.data["item"]).first()
+        item = (
+            catalog_selectors.items_for_unit(request.user.unit, actor=request.user)
+            .filter(code=form.data["item"])
+            .first()
+        )
     return render(
         request,
         "matters/desk.html",
@@ -162,8 +166,8 @@ def item_picker(request):
     query = request.GET.get("q", "").strip()
     items = []
     if query:
-        suggestions = suggest_items(query, top=PICKER_LIMIT, unit=request.user.unit)
-        by_code = catalog_selectors.items_for_unit(request.user.unit).in_bulk(
+        suggestions = suggest_items(query, top=PICKER_LIMIT, unit=request.user.unit, actor=request.user)
+        by_code = catalog_selectors.items_for_unit(request.user.unit, actor=request.user).in_bulk(
             [s.code for s in suggestions], field_name="code"
         )
         for suggestion in suggestions:

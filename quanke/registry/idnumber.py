@@ -1,6 +1,12 @@
-"""Resident ID numbers (居民身份证号), GB 11643-1999: 6-digit area, 8-digit birth date, 3-digit sequence
-(odd = male), check character by ISO 7064 MOD 11-2 ('X' stands for 10)."""
+"""Resident ID numbers (居民身份证号), GB 11643-1999: 6-digit area (GB/T 2260), 8-digit birth date, 3-digit
+sequence (odd = male), check character by ISO 7064 MOD 11-2 ('X' stands for 10).
 
+The check character and the area-code list come from python-stdnum (`stdnum.cn.ric`, its `cn/loc` table of
+current and historical GB/T 2260 codes). stdnum's own `validate` is not used as a whole: it also requires the
+area code to have existed in the birth year, which refuses real numbers (a code is assigned when the number is
+issued, so someone born in 1940 in 杭州上城区 carries 330102, a code from 1983), and it answers in English."""
+
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -8,9 +14,9 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from stdnum import numdb
+from stdnum.cn import ric
 
-WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
-CHECK_CHARS = "10X98765432"
 # ASCII only: `\d` would also match full-width and other Unicode digits, letting "１１０…" in as a second person.
 PATTERN = re.compile(r"^[0-9]{17}[0-9X]$", re.ASCII)
 # The same rule as SQL for the database constraint (see Resident.Meta).
@@ -26,8 +32,30 @@ class IdNumber:
 
 
 def check_char(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARS[total % 11]
+    # stdnum's calc_check_digit takes the number with a check position and ignores that last character.
+    return ric.calc_check_digit(first17 + "0")
+
+
+@functools.cache
+def _area_table():
+    return numdb.get("cn/loc")
+
+
+def area_name(area_code: str) -> str | None:
+    """The county-level name GB/T 2260 gives the code, or None for a code that never existed. A code abolished
+    since (110103 崇文区, until 2010) still names its county: numbers issued under it stay valid."""
+    if not re.fullmatch(r"[0-9]{6}", area_code or "", re.ASCII):
+        return None
+    info = {k: v for _part, props in _area_table().info(area_code) for k, v in props.items()}
+    county = info.get("county")
+    if not county:
+        return None
+    # Entries read "[1997-]通州区" or, when a code was reused, "[1997-1997]万县区,[1998-]万州区": the latest name.
+    return county.split(",")[-1].split("]")[-1]
+
+
+def area_code_exists(area_code: str) -> bool:
+    return area_name(area_code) is not None
 
 
 def normalize(raw: str) -> str:
@@ -62,6 +90,10 @@ def parse(raw: str, *, today: date | None = None) -> IdNumber:
     if value[17] != expected:
         raise ValidationError(
             _("身份证号校验位错误：最后一位应为 %(c)s，请核对号码。") % {"c": expected}, code="check_char"
+        )
+    if not area_code_exists(value[:6]):
+        raise ValidationError(
+            _("身份证号前6位 %(a)s 的行政区划代码不存在，请核对号码。") % {"a": value[:6]}, code="area_code"
         )
     sex = "M" if int(value[16]) % 2 == 1 else "F"
     return IdNumber(value=value, area_code=value[:6], birth_date=birth, sex=sex)

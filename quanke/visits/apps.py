@@ -9,9 +9,11 @@ class VisitsConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
-        from quanke.core import permissions, seams
+        from quanke.core import hooks, permissions, seams
+        from quanke.visits.services import urgent
 
         P = permissions
+        hooks.on_matter_accepted(urgent.notify_duty_of_urgent)
         seams.nav_entries.register(
             seams.NavEntry("visits", _("上门走访"), "visits:index", P.can_view_personal_data, 70)
         )

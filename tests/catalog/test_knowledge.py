@@ -22,7 +22,7 @@ def test_every_item_has_a_current_procedure_after_migrate(db):
     with_procedure = Item.objects.filter(
         documents__kind="procedure", documents__in=Document.objects.current()
     )
-    assert items.count() == 143
+    assert items.count() == 146
     assert set(items.values_list("code", flat=True)) == set(with_procedure.values_list("code", flat=True))
     refused = selectors.item_knowledge(Item.objects.get(code="CT-REF-NO-CRIME"))["procedure"]
     assert any("不出具" in s for s in refused.steps)

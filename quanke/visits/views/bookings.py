@@ -80,7 +80,7 @@ def booking_new(request):
         None if finding else data,
         initial=data.dict() if finding else initial,
         residents=residents,
-        items=items_for_unit(unit),
+        items=items_for_unit(unit, actor=request.user),
         workers=station_workers_qs(unit),
     )
     submission_token = idempotency.form_token(request)

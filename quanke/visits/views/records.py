@@ -54,7 +54,7 @@ def visit_new(request):
     )
     permissions.require(permissions.can_record_visit(request.user, household.unit))
     kit = selectors.kit_for(worker=request.user)
-    items = items_for_unit(household.unit)
+    items = items_for_unit(household.unit, actor=request.user)
     pending = integration.pending_materials(actor=request.user, household=household)
     form = VisitForm(request.POST or None, household=household, items=items, kit=kit)
     submission_token = idempotency.form_token(request)

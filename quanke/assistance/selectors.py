@@ -68,6 +68,7 @@ def household_input(
         "members": [
             {
                 "id": str(m.pk),
+                "label": m.name,
                 "birth_date": m.birth_date.isoformat(),
                 "sex": SEX_CODES[m.sex],
                 "monthly_income": m.monthly_income,

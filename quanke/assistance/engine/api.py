@@ -38,7 +38,9 @@ _MEMBER_FIELDS = (
     "has_capable_supporter",
 )
 # Optional member fields and their defaults (older callers and files written before 户籍 was asked).
-_MEMBER_DEFAULTS = {"hukou_local": True}
+# ``label`` is what the explanations call the member (a name on a worker's page); no rule reads it.
+_MEMBER_DEFAULTS = {"hukou_local": True, "label": None}
+MAX_LABEL_LENGTH = 50
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Keeps every income within int32 cents; far above any income test.
 MAX_MONTHLY_INCOME = 10_000_000
@@ -116,6 +118,9 @@ def _member(raw: Any, field: str, date: str) -> dict:
     member_id = member["id"]
     if isinstance(member_id, bool) or not isinstance(member_id, (str, int)) or member_id == "":
         raise AssessmentInputError(f"{field}.id", "应为非空文本或整数")
+    label = member["label"]
+    if label is not None and (not isinstance(label, str) or not 0 < len(label.strip()) <= MAX_LABEL_LENGTH):
+        raise AssessmentInputError(f"{field}.label", f"应为 1–{MAX_LABEL_LENGTH} 字的文本")
     birth = _date(member["birth_date"], f"{field}.birth_date")
     if birth > date:
         raise AssessmentInputError(f"{field}.birth_date", f"出生日期 {birth} 晚于评估日期 {date}")
@@ -132,6 +137,7 @@ def _member(raw: Any, field: str, date: str) -> dict:
             )
     return {
         "id": str(member_id),
+        "label": label.strip() if label else None,
         "birth_date": birth,
         "monthly_income_cents": _income_cents(member["monthly_income"], f"{field}.monthly_income"),
         "disability_kind": DISABILITY_KIND_CODES.index(kind),
@@ -222,7 +228,12 @@ def assess_household(data: dict, *, parameters: dict | None = None) -> dict:
     names = HOUSEHOLD_OUTPUTS + PERSON_OUTPUTS + _EXPLAINED_ONLY
     values = {name: simulation.calculate(name, date) for name in names}
     explain = Explainer(
-        systems, locality, date, TraceReader(simulation.tracer), member_ids=[m["id"] for m in members]
+        systems,
+        locality,
+        date,
+        TraceReader(simulation.tracer),
+        member_ids=[m["id"] for m in members],
+        member_labels=[m["label"] for m in members],
     )
     amounts_set = {
         "disability_living": bool(explain.trace.parameters("disability_living_monthly_amount_cents")),

@@ -70,8 +70,10 @@ class Explainer:
         date: str,
         trace: TraceReader,
         member_ids: list[str] | None = None,
+        member_labels: list[str | None] | None = None,
     ) -> None:
         self.member_ids = member_ids or []
+        self.member_labels = member_labels or []
         self.systems = systems
         self.locality = locality
         self.place = systems.get(locality)
@@ -145,6 +147,8 @@ class Explainer:
         return None
 
     def _member_label(self, i: int) -> str:
+        if i < len(self.member_labels) and self.member_labels[i]:
+            return self.member_labels[i]
         return f"成员 {self.member_ids[i]}" if i < len(self.member_ids) else f"第 {i + 1} 名成员"
 
     def _cover_line(self) -> str:

@@ -38,6 +38,23 @@ def test_non_local_member_is_explained_and_excluded_from_the_amount():
     assert any("× 保障人口 1 人 = 1145.00 元" in line for line in lines)
 
 
+def test_explanations_call_a_member_by_the_label_given():
+    members = [
+        member(id="7", label="张秀兰", has_capable_supporter=True),
+        member(id="8", label=" 王建国 ", monthly_income=500, has_capable_supporter=True, hukou_local=False),
+    ]
+    lines = assess_household(household(members))["dibao"]["explanation"]
+    assert any(f"王建国：{NOT_LOCAL}" in line for line in lines)
+    assert not any("成员 8" in line for line in lines)
+
+
+@pytest.mark.parametrize("label", ["", "   ", 12, "名" * 51])
+def test_a_label_must_be_short_text(label):
+    with pytest.raises(AssessmentInputError) as caught:
+        assess_household(household([member(label=label)]))
+    assert caught.value.field == "members[0].label"
+
+
 def test_all_non_local_household_is_refused_with_the_reason():
     members = [member(id="a", has_capable_supporter=True, hukou_local=False)]
     result = assess_household(household(members))

@@ -56,6 +56,12 @@ CODES: dict[str, str] = {
     "casework.invalid": _("个案数据不符合规则（422）。"),
     "casework.stale_version": _("服务计划草稿已被他人修改，请刷新后核对再保存（409）。"),
     "reports.invalid": _("统计查询不符合规则（422），如统计期间不正确。"),
+    # The residents' door (quanke.public): online booking.
+    "public.too_many_tries": _("验证码发送或校验次数过多，请稍后再试（429）。"),
+    "public.code_wrong": _("验证码不正确（422）。"),
+    "public.code_expired": _("验证码已过期（422）。"),
+    "public.code_used": _("验证码已使用（409）。"),
+    "public.form_too_fast": _("表单提交过快或不完整，疑似自动程序（400）。"),
 }
 
 

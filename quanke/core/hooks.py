@@ -11,6 +11,8 @@ The registries are quanke.core.seams.Registry, like the page contributions (home
 - decision_refusal(matter): an app that owns a matter's decision says why the matter may not be finished or
   refused on its own (an assistance application still in procedure).
 - related(matter): links to records other apps keep about a matter, shown on the matter page.
+- public_link(key, matter): the resident's own links (quanke.public: "rating", "track"), put into the messages
+  the matter services send; empty while no app offers them.
 """
 
 from collections.abc import Callable
@@ -48,10 +50,17 @@ class RelatedLinks:
     links: Callable[[Any], list[dict]]  # (matter) -> [{label, url, note}]
 
 
+@dataclass(frozen=True)
+class PublicLink:
+    key: str  # "rating" (好差评) or "track" (进度查询)
+    url: Callable[[Any], str]  # (matter) -> absolute URL
+
+
 matter_written_handlers: Registry[MatterWritten] = Registry("matter written")
 intake_procedures: Registry[IntakeProcedure] = Registry("intake procedure")
 decision_guards: Registry[DecisionGuard] = Registry("decision guard")
 related_links: Registry[RelatedLinks] = Registry("related links")
+public_links: Registry[PublicLink] = Registry("public links")
 
 
 def on_matter_written(fn: Callable) -> Callable:
@@ -94,3 +103,12 @@ def on_related(fn: Callable) -> Callable:
 def related(matter) -> list[dict]:
     """[{label, url, note}] from every app that keeps records about this matter."""
     return [link for entry in related_links for link in entry.links(matter)]
+
+
+def register_public_link(key: str, url: Callable) -> None:
+    public_links.register(PublicLink(key, url))
+
+
+def public_link(key: str, matter) -> str:
+    entry = public_links.get(key)
+    return entry.url(matter) if entry else ""

@@ -17,6 +17,7 @@ urlpatterns = [
     path("casework/", include("quanke.casework.urls")),
     path("network/", include("quanke.network.urls")),
     path("api/", include("quanke.api.urls")),
+    path("m/", include("quanke.public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("quanke.core.urls")),
 ]

@@ -114,7 +114,7 @@ def booking_for_link(pk: int):
 
 
 def _code_hash(request_pk: int, code: str) -> str:
-    return salted_hmac("quanke.public.booking-code", f"{request_pk}:{code}").hexdigest()
+    return salted_hmac("quanke.public.booking-code", f"{request_pk}:{code}", algorithm="sha256").hexdigest()
 
 
 def booking_request_start(

@@ -27,14 +27,19 @@ def _mask(name: str) -> str:
     return (name[:1] + "*" * max(1, len(name) - 1)) if name else ""
 
 
+WEEKDAYS = "一二三四五六日"
+
+
 def _days_and_slots(request, unit):
-    days = booking.open_days(unit)
+    """([(day, slots, 周X)], chosen day, its slots). The weekday is written out in Chinese whatever the browser's
+    language: the residents' pages are Chinese only."""
+    days = [(d, slots, f"周{WEEKDAYS[d.weekday()]}") for d, slots in booking.open_days(unit)]
     wanted = request.POST.get("day") or request.GET.get("day")
     try:
         day = date.fromisoformat(wanted) if wanted else None
     except ValueError:
         day = None
-    chosen = next((d for d in days if d[0] == day), days[0] if days else (None, []))
+    chosen = next((d for d in days if d[0] == day), days[0] if days else (None, [], ""))
     return days, chosen[0], chosen[1]
 
 
@@ -175,6 +180,7 @@ def book_manage(request, token: str):
             "unit": made.unit,
             "b": made,
             "name": _mask(made.caller_name),
+            "weekday": f"周{WEEKDAYS[timezone.localtime(made.slot_start).weekday()]}",
             "changeable": changeable,
             "days": days,
             "day": day,

@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core.limits import text_field
+
 
 class BaseModel(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -386,7 +388,7 @@ class MessageTemplate(BaseModel):
     it is sent; the admin page lists the ones each event offers. Switched off, the event sends nothing."""
 
     event = models.CharField(_("事件"), max_length=30, choices=MessageEvent.choices, unique=True)
-    body = models.TextField(_("短信内容"), max_length=500)
+    body = text_field(_("短信内容"), 500)
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:

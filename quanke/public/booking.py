@@ -244,3 +244,12 @@ def booking_change_by_resident(*, booking, slot_start):
 
 def can_change(booking) -> bool:
     return selectors.booking_changeable(booking)
+
+
+def prune(*, now=None) -> dict[str, int]:
+    """Drop what online booking no longer needs a day on: requests (used ones are copied into their booking,
+    unused ones expired) and the counters of tries, long out of their window. Nothing personal lingers."""
+    cutoff = (now or timezone.now()) - timedelta(days=1)
+    requests, _ = BookingRequest.objects.filter(expires_at__lt=cutoff).delete()
+    attempts, _ = BookingAttempt.objects.filter(at__lt=cutoff).delete()
+    return {"requests": requests, "attempts": attempts}

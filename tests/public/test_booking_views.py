@@ -193,3 +193,13 @@ def test_she_changes_to_another_slot_from_the_link(client, cast, workday):
     new = Booking.objects.get(status=BookingStatus.BOOKED)
     assert new.slot_start == schedule.at_local(workday, time(14, 30)) and new.channel == "online"
     assert new.caller_phone == b.caller_phone and new.request_text == b.request_text
+
+
+def test_old_requests_and_try_counters_are_pruned_after_a_day(client, cast, workday):
+    from quanke.public.models import BookingAttempt
+    from quanke.public.tasks import prune_booking_requests
+
+    start(client, cast.community_a, workday)
+    assert prune_booking_requests.enqueue().return_value == {"requests": 0, "attempts": 0}
+    assert public_booking.prune(now=timezone.now() + timedelta(days=2)) == {"requests": 1, "attempts": 2}
+    assert BookingRequest.objects.count() == 0 and BookingAttempt.objects.count() == 0

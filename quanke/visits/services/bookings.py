@@ -308,7 +308,10 @@ def booking_send_reminder(*, booking: Booking) -> bool:
     """The day-before reminder to the resident, once (reminded_at); the scheduled task calls it."""
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update().select_related("unit", "worker", "item").get(pk=booking.pk)
+            # of=("self",): PostgreSQL cannot lock the nullable side (item) of the outer join.
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("unit", "worker", "item")
+            .get(pk=booking.pk)
         )
         if booking.status != BookingStatus.BOOKED or booking.reminded_at is not None:
             return False

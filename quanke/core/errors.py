@@ -61,7 +61,6 @@ CODES: dict[str, str] = {
     "public.code_wrong": _("验证码不正确（422）。"),
     "public.code_expired": _("验证码已过期（422）。"),
     "public.code_used": _("验证码已使用（409）。"),
-    "public.form_too_fast": _("表单提交过快或不完整，疑似自动程序（400）。"),
 }
 
 

@@ -273,6 +273,23 @@ NOTIFY_BACKENDS = {
     "email": "quanke.core.notify.EmailBackend",
     "sms": env_str("NOTIFY_SMS_BACKEND", "quanke.core.notify.SmsBackend"),
 }
+# The HTTP SMS gateway (quanke.core.sms.HttpSmsBackend; set NOTIFY_SMS_BACKEND to it). The contract a provider (or an
+# adapter in front of one) must speak is in docs/DEPLOY.md.
+SMS_HTTP_URL = env_str("SMS_HTTP_URL")
+SMS_HTTP_KEY = env_str("SMS_HTTP_KEY")
+SMS_HTTP_SECRET = env_str("SMS_HTTP_SECRET")
+SMS_SIGN_NAME = env_str("SMS_SIGN_NAME", "全科服务")
+SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
+# Where residents' links in messages point (the public pages, /m/…): scheme and host, no trailing slash. Set it in
+# production: an SMS needs an absolute link (empty: the request's own host, or a bare path from a task).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
+# Online booking (quanke.public): code lifetime, wrong tries per phone and per IP in the window, days bookable ahead.
+PUBLIC_CODE_MINUTES = env_int("PUBLIC_CODE_MINUTES", 10)
+PUBLIC_ATTEMPT_LIMIT = env_int("PUBLIC_ATTEMPT_LIMIT", 5)
+PUBLIC_ATTEMPT_WINDOW_MINUTES = env_int("PUBLIC_ATTEMPT_WINDOW_MINUTES", 15)
+PUBLIC_FORM_MIN_SECONDS = env_int("PUBLIC_FORM_MIN_SECONDS", 3)
+PUBLIC_BOOKING_DAYS = env_int("PUBLIC_BOOKING_DAYS", 14)
+PUBLIC_BOOKING_LINK_DAYS = env_int("PUBLIC_BOOKING_LINK_DAYS", 60)
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
 NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("meals/", include("quanke.meals.urls")),
     path("party/", include("quanke.party.urls")),
     path("api/", include("quanke.api.urls")),
+    path("m/", include("quanke.public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("quanke.core.urls")),
 ]

@@ -3,7 +3,16 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from quanke.core.admin_audit import AuditedModelAdmin
-from quanke.core.models import AuditEvent, CalendarDay, CalendarYear, Notification, OrgUnit, User
+from quanke.core.message_templates import PLACEHOLDERS
+from quanke.core.models import (
+    AuditEvent,
+    CalendarDay,
+    CalendarYear,
+    MessageTemplate,
+    Notification,
+    OrgUnit,
+    User,
+)
 
 admin.site.site_header = _("全科服务平台 · 系统管理")
 admin.site.site_title = _("全科服务平台")
@@ -73,3 +82,23 @@ class NotificationAdmin(AuditedModelAdmin):
     list_display = ("created_at", "channel", "recipient_name", "status", "attempts", "sent_at", "last_error")
     list_filter = ("status", "channel")
     search_fields = ("recipient_name", "address", "body")
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(AuditedModelAdmin):
+    """Each event's SMS text; edits are audited (what residents are told is the station's word)."""
+
+    list_display = ("event", "active", "body", "placeholders")
+    list_filter = ("active",)
+    readonly_fields = ("event", "placeholders")
+    fields = ("event", "placeholders", "body", "active")
+
+    @admin.display(description=_("可用占位符"))
+    def placeholders(self, obj):
+        return "、".join(f"{{{name}}}" for name in PLACEHOLDERS.get(obj.event, ()))
+
+    def has_add_permission(self, request):
+        return False  # one row per event, seeded by the data migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -58,6 +58,11 @@ CODES: dict[str, str] = {
     "reports.invalid": _("统计查询不符合规则（422），如统计期间不正确。"),
     "meals.invalid": _("助餐卡或就餐记录不符合规则（422）。"),
     "party.invalid": _("党员名册数据不符合规则（422）。"),
+    # The residents' door (quanke.public): online booking.
+    "public.too_many_tries": _("验证码发送或校验次数过多，请稍后再试（429）。"),
+    "public.code_wrong": _("验证码不正确（422）。"),
+    "public.code_expired": _("验证码已过期（422）。"),
+    "public.code_used": _("验证码已使用（409）。"),
 }
 
 

@@ -16,6 +16,8 @@ The registries are quanke.core.seams.Registry, like the page contributions (home
 - matter_finished(matter, actor, on): inside the transaction that finishes a matter (on the spot or after handling),
   the app that keeps the register behind its item writes it (meals issues the card, party updates the register), so
   that every entry point (desk, queue, API) writes the register with the matter or not at all.
+- public_link(key, matter): the resident's own links (quanke.public: "rating", "track"), put into the messages
+  the matter services send; empty while no app offers them.
 """
 
 from collections.abc import Callable
@@ -65,12 +67,19 @@ class MatterFinished:
     handler: Callable[..., None]  # (matter, *, actor, on) -> None; raising rolls the finishing back
 
 
+@dataclass(frozen=True)
+class PublicLink:
+    key: str  # "rating" (好差评) or "track" (进度查询)
+    url: Callable[[Any], str]  # (matter) -> absolute URL
+
+
 matter_written_handlers: Registry[MatterWritten] = Registry("matter written")
 matter_finished_handlers: Registry[MatterFinished] = Registry("matter finished")
 matter_accepted_handlers: Registry[MatterAccepted] = Registry("matter accepted")
 intake_procedures: Registry[IntakeProcedure] = Registry("intake procedure")
 decision_guards: Registry[DecisionGuard] = Registry("decision guard")
 related_links: Registry[RelatedLinks] = Registry("related links")
+public_links: Registry[PublicLink] = Registry("public links")
 
 
 def on_matter_written(fn: Callable) -> Callable:
@@ -133,3 +142,12 @@ def on_related(fn: Callable) -> Callable:
 def related(matter) -> list[dict]:
     """[{label, url, note}] from every app that keeps records about this matter."""
     return [link for entry in related_links for link in entry.links(matter)]
+
+
+def register_public_link(key: str, url: Callable) -> None:
+    public_links.register(PublicLink(key, url))
+
+
+def public_link(key: str, matter) -> str:
+    entry = public_links.get(key)
+    return entry.url(matter) if entry else ""

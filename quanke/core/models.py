@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from quanke.core.limits import text_field
+
 
 class BaseModel(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -383,3 +385,34 @@ class ScheduleClaim(models.Model):
 
     def __str__(self):
         return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"
+
+
+class MessageEvent(models.TextChoices):
+    """What a resident is told, one text per event (quanke.core.message_templates renders them)."""
+
+    MATTER_ACCEPTED = "matter_accepted", _("办件受理")
+    MATTER_ROUTED = "matter_routed", _("办件流转")
+    MATTER_MATERIALS = "matter_materials", _("待补正")
+    MATTER_FINISHED = "matter_finished", _("办结（附评价链接）")
+    MATTER_REFUSED = "matter_refused", _("不予受理（附评价链接）")
+    BOOKING_CODE = "booking_code", _("预约验证码")
+    BOOKING_CONFIRMED = "booking_confirmed", _("预约确认")
+    BOOKING_CANCELLED = "booking_cancelled", _("预约取消")
+    BOOKING_REMINDER = "booking_reminder", _("预约提醒")
+
+
+class MessageTemplate(BaseModel):
+    """The editable text of one event's message. Placeholders in braces ({station}, {code} …) are filled in when
+    it is sent; the admin page lists the ones each event offers. Switched off, the event sends nothing."""
+
+    event = models.CharField(_("事件"), max_length=30, choices=MessageEvent.choices, unique=True)
+    body = text_field(_("短信内容"), 500)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("通知模板")
+        verbose_name_plural = _("通知模板")
+        ordering = ["event"]
+
+    def __str__(self):
+        return self.get_event_display()

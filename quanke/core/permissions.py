@@ -550,6 +550,38 @@ def can_book_visits(actor) -> bool:
     return _active(actor) and actor.has_role(*EDIT_RESIDENT_ROLES)
 
 
+class PublicCaller:
+    """A resident at the public door (quanke.public) who proved a phone number with a one-time code, or holds the
+    signed link of her own booking. Not a user: she may book in a community station's open slots under that phone
+    and cancel or change her own bookings, nothing else."""
+
+    pk = None
+    is_authenticated = False
+    is_active = False
+    unit_id = None
+
+    def __init__(self, phone: str):
+        self.phone = phone.strip()
+
+    def __str__(self):
+        return "居民自助"
+
+
+def can_book_online(actor, unit) -> bool:
+    return isinstance(actor, PublicCaller) and bool(actor.phone) and unit.level == UnitLevel.COMMUNITY
+
+
+def can_place_booking(actor, unit) -> bool:
+    """Staff booking for a caller in their scope, or a verified resident booking for herself."""
+    return (can_book_visits(actor) and unit_in_scope(actor, unit)) or can_book_online(actor, unit)
+
+
+def can_cancel_booking(actor, booking) -> bool:
+    if isinstance(actor, PublicCaller):
+        return bool(actor.phone) and actor.phone == booking.caller_phone
+    return can_book_visits(actor) and unit_in_scope(actor, booking.unit)
+
+
 def can_manage_visits(actor) -> bool:
     """Reassign bookings, edit the duty roster, generate, adjust and approve visit plans."""
     return _active(actor) and actor.has_role(Role.STATION_HEAD, Role.ADMIN)

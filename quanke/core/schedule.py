@@ -35,6 +35,13 @@ class Entry:
 SCHEDULE: tuple[Entry, ...] = (
     Entry("notifications", "quanke.core.tasks.send_notifications", "* * * * *", timedelta(minutes=5)),
     Entry("casework_reminders", "quanke.casework.tasks.casework_reminders", "0 8 * * *", timedelta(hours=10)),
+    Entry("booking_reminders", "quanke.visits.tasks.booking_reminders", "0 18 * * *", timedelta(hours=3)),
+    Entry(
+        "prune_booking_requests",
+        "quanke.public.tasks.prune_booking_requests",
+        "15 4 * * *",
+        timedelta(hours=2),
+    ),
     Entry("review_reminders", "quanke.assistance.tasks.review_reminders", "5 8 * * *", timedelta(hours=10)),
     Entry("assistance_scan", "quanke.assistance.tasks.discovery_scan", "30 1 * * *", timedelta(hours=5)),
     Entry("refresh_stats", "quanke.reports.tasks.refresh_stats", "0 2 * * *", timedelta(hours=5)),

@@ -17,7 +17,7 @@ from quanke.core import hooks, permissions, workdays
 from quanke.core.audit import audit_record
 from quanke.core.errors import invalid
 from quanke.core.models import AuditEvent, UnitLevel, User
-from quanke.matters import checklist, steps
+from quanke.matters import checklist, notices, steps
 from quanke.matters.models import (
     Action,
     Channel,
@@ -97,6 +97,7 @@ def _record(
         obj=matter,
         changes={"action": action, "status": [from_status, matter.status], **(data or {})},
     )
+    notices.matter_notice(matter, action=action, at=at, note=note, data=data)
     return matter
 
 
@@ -224,6 +225,7 @@ def matter_accept(
             },
         )
         hooks.matter_accepted(matter)
+        notices.matter_notice(matter, action=Action.ACCEPT, at=at)
     return matter
 
 

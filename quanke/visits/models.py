@@ -94,8 +94,13 @@ class BookingChannel(models.TextChoices):
     ONLINE = "online", _("线上")
 
 
+class BookingKind(models.TextChoices):
+    VISIT = "visit", _("上门服务")
+    DESK = "desk", _("到站办理")
+
+
 class Booking(BaseModel):
-    """A resident's request for a home visit (预约上门), held in one worker's slot."""
+    """A resident's request for a home visit (预约上门) or a desk appointment (预约到站), held in one worker's slot."""
 
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("站点"), on_delete=models.PROTECT, related_name="bookings"
@@ -107,6 +112,9 @@ class Booking(BaseModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="visit_bookings",
+    )
+    kind = models.CharField(
+        _("预约类型"), max_length=10, choices=BookingKind.choices, default=BookingKind.VISIT
     )
     caller_name = models.CharField(_("来电人"), max_length=50)
     caller_phone = models.CharField(_("来电号码"), max_length=20)
@@ -122,7 +130,7 @@ class Booking(BaseModel):
         related_name="+",
     )
     request_text = text_field(_("诉求"), limits.REQUEST_TEXT, blank=True)
-    address = models.CharField(_("上门地址"), max_length=200)
+    address = models.CharField(_("上门地址"), max_length=200, blank=True)
     preferred_time = models.CharField(_("希望时间"), max_length=100, blank=True)
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -135,10 +143,18 @@ class Booking(BaseModel):
     status = models.CharField(
         _("状态"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.BOOKED
     )
+    # Empty for a resident's own online booking (quanke.public): no staff member registered it.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    # When the day-before reminder was queued (quanke.visits.tasks.booking_reminders): sent once.
+    reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("上门预约")
@@ -156,6 +172,11 @@ class Booking(BaseModel):
             ),
             models.CheckConstraint(
                 condition=~Q(item__isnull=True, request_text=""), name="booking_has_item_or_text"
+            ),
+            # A home visit needs the address to go to; a desk appointment is at the station.
+            models.CheckConstraint(condition=~Q(kind="visit", address=""), name="booking_visit_has_address"),
+            models.CheckConstraint(
+                condition=~Q(created_by__isnull=True) | Q(channel="online"), name="booking_staff_or_online"
             ),
         ]
 

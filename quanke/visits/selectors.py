@@ -16,6 +16,7 @@ from quanke.registry.models import Household, Resident
 from quanke.visits import schedule
 from quanke.visits.models import (
     Booking,
+    BookingKind,
     BookingStatus,
     DutyShift,
     MovementKind,
@@ -473,3 +474,20 @@ def ledger(*, actor, unit, supply=None, kind: str = ""):
 def kit_for(*, worker) -> list[dict]:
     rows = {b.supply_id: b.quantity for b in StockBalance.objects.filter(worker=worker)}
     return [{"supply": s, "quantity": rows.get(s.pk, 0)} for s in supplies()]
+
+
+# --- the resident's own booking (quanke.public: the signed link in her confirmation stands for her phone) ---------
+
+BOOKING_KINDS = BookingKind.choices
+
+
+def booking_for_resident_link(pk: int) -> Booking | None:
+    """The booking a signed link names; each showing audited (no actor: the link's holder)."""
+    booking = Booking.objects.select_related("unit", "item", "worker").filter(pk=pk).first()
+    if booking is not None:
+        audit_read(actor=None, obj=booking, via="public.booking_manage")
+    return booking
+
+
+def booking_changeable(booking: Booking, *, now: datetime | None = None) -> bool:
+    return booking.status == BookingStatus.BOOKED and booking.slot_start > (now or timezone.now())

@@ -343,6 +343,12 @@ EXCLUDED = {
     "reports:export_download": "a statistics workbook: figures only",
     "GET /api/catalog/items/{code}": "a catalog item: no personal data",
     "GET /api/residents/tags": "the tags the caller may use: no personal data",
+    # The residents' online booking (/m/book/, no login): the booking is read only through its signed link.
+    "public:book_start": "the list of stations residents may book at: no personal data",
+    "public:book_station": "a station's open slots and the empty booking form; posting it is audited as a write",
+    "public:book_verify": "the code form: only the phone's last 4 digits; confirming is audited by booking_create",
+    "public:book_manage": "the resident's own booking by its signed link, name masked; every showing writes a read "
+    "row (tests/public/test_booking_views.py)",
     "healthz": "the load balancer's probe: database, queue and disk figures, no personal data",
     "core:otp_setup": "the signed-in worker's own second-factor enrolment: no resident data",
     "core:otp_verify": "the signed-in worker's own second-factor code: no resident data",

@@ -1,21 +1,23 @@
 """Appointments for home visits: book, reassign, cancel, no-show; reminders queued for after commit."""
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanke.core import notify, permissions
+from quanke.core import hooks, message_templates, notify, permissions
 from quanke.core.audit import audit_record, snapshot
 from quanke.core.errors import invalid
-from quanke.core.models import AuditEvent, UnitLevel, User
+from quanke.core.models import AuditEvent, MessageEvent, UnitLevel, User
 from quanke.visits import schedule
 from quanke.visits.models import (
     ACTIVE_BOOKING,
     BOOKING_TRANSITIONS,
     Booking,
+    BookingChannel,
+    BookingKind,
     BookingStatus,
 )
 
@@ -36,39 +38,56 @@ def slot_text(booking: Booking) -> str:
     return f"{start:%m月%d日}（周{weekday}）{start:%H:%M}–{end:%H:%M}"
 
 
+def manage_link(booking: Booking) -> str:
+    """The resident's signed change/cancel link (quanke.public), for a booking she made online."""
+    return hooks.public_link("booking", booking) if booking.channel == BookingChannel.ONLINE else ""
+
+
+def resident_context(booking: Booking, *, link: str = "") -> dict:
+    """The placeholders of the resident's booking messages (quanke.core.message_templates)."""
+    visit = booking.kind == BookingKind.VISIT
+    return {
+        "station": booking.unit.station_name or booking.unit.name,
+        "kind": booking.get_kind_display(),
+        "what": booking.what,
+        "when": slot_text(booking),
+        "worker": _("，社工%(w)s将上门") % {"w": booking.worker.display_name}
+        if visit
+        else _("，请到%(s)s办理") % {"s": booking.unit.station_name or booking.unit.name},
+        "phone": booking.unit.phone or "",
+        "link": _("。改约或取消：%(u)s") % {"u": link} if link else "",
+    }
+
+
 def _remind(
-    booking: Booking, *, worker_only: bool = False, text_worker: str = "", text_resident: str = ""
+    booking: Booking,
+    *,
+    worker_only: bool = False,
+    text_worker: str = "",
+    event: str = MessageEvent.BOOKING_CONFIRMED,
+    link: str = "",
 ) -> None:
-    station = booking.unit.station_name or booking.unit.name
-    when = slot_text(booking)
     if not worker_only:
-        notify.notify(
-            recipient_name=booking.caller_name,
-            phone=booking.caller_phone,
-            body=text_resident
-            or _(
-                "【%(station)s】您预约的上门服务（%(what)s）安排在%(when)s，社工%(worker)s将上门，如需改约请来电%(phone)s。"
+        body = message_templates.render(event, **resident_context(booking, link=link))
+        if body:
+            notify.notify(
+                recipient_name=booking.caller_name,
+                phone=booking.caller_phone,
+                body=body,
+                about=booking,
+                unit=booking.unit,
             )
-            % {
-                "station": station,
-                "what": booking.what,
-                "when": when,
-                "worker": booking.worker.display_name,
-                "phone": booking.unit.phone or "",
-            },
-            about=booking,
-            unit=booking.unit,
-        )
     notify.notify(
         recipient_name=booking.worker.display_name,
         phone=booking.worker.phone,
         email=booking.worker.email,
-        subject=_("上门预约提醒"),
+        subject=_("预约提醒"),
         body=text_worker
-        or _("上门预约：%(when)s，%(address)s，%(name)s（%(phone)s），事项：%(what)s。")
+        or _("%(kind)s预约：%(when)s，%(address)s，%(name)s（%(phone)s），事项：%(what)s。")
         % {
-            "when": when,
-            "address": booking.address,
+            "kind": booking.get_kind_display(),
+            "when": slot_text(booking),
+            "address": booking.address or _("到站"),
             "name": booking.caller_name,
             "phone": booking.caller_phone,
             "what": booking.what,
@@ -105,11 +124,22 @@ def booking_create(
     resident=None,
     channel: str = "phone",
     note: str = "",
+    kind: str = BookingKind.VISIT,
 ) -> Booking:
-    """Book a slot. Without `worker`, the slot's best free worker is chosen (the duty worker after hours)."""
-    permissions.require(permissions.can_book_visits(actor) and permissions.unit_in_scope(actor, unit))
+    """Book a slot. Without `worker`, the slot's best free worker is chosen (the duty worker after hours).
+
+    The actor is a staff member taking a call, or a resident booking online (permissions.PublicCaller): the same
+    booking, slot rules and reminders either way; the resident books only under the phone she verified.
+    An online booking's confirmation carries the resident's signed change/cancel link (hooks.public_link)."""
+    permissions.require(permissions.can_place_booking(actor, unit))
+    online = isinstance(actor, permissions.PublicCaller)
+    if online:
+        channel, worker, resident = BookingChannel.ONLINE, None, None
+        caller_phone = actor.phone
     if unit.level != UnitLevel.COMMUNITY:
         raise ValidationError(_("上门预约须登记在社区服务站。"))
+    if kind not in BookingKind.values:
+        raise invalid("visits.invalid", _("请选择上门服务或到站办理。"), "kind")
     if resident is not None and resident.unit_id != unit.pk:
         raise ValidationError({"resident": _("该居民不属于本站点。")})
     errors = {}
@@ -117,7 +147,7 @@ def booking_create(
         errors["caller_name"] = _("请填写来电人姓名。")
     if not caller_phone.strip():
         errors["caller_phone"] = _("请填写联系电话。")
-    if not address.strip():
+    if kind == BookingKind.VISIT and not address.strip():
         errors["address"] = _("请填写上门地址。")
     if item is None and not request_text.strip():
         errors["request_text"] = _("请选择预约事项或填写诉求。")
@@ -133,6 +163,7 @@ def booking_create(
             if overlapping_bookings(worker, slot.start, slot.end).exists():
                 raise invalid("visits.slot_taken", SLOT_TAKEN, "slot")
             booking = Booking.objects.create(
+                kind=kind,
                 unit=unit,
                 resident=resident,
                 caller_name=caller_name.strip(),
@@ -145,19 +176,23 @@ def booking_create(
                 worker=worker,
                 slot_start=slot.start,
                 slot_end=slot.end,
-                created_by=actor,
+                created_by=None if online else actor,
                 note=note.strip(),
             )
             audit_record(
                 actor=actor,
+                actor_username=str(actor) if online else "",
                 action=AuditEvent.Action.CREATE,
                 obj=booking,
                 changes={
-                    **snapshot(booking, ["caller_name", "caller_phone", "address", "slot_start", "worker"]),
+                    **snapshot(
+                        booking,
+                        ["kind", "channel", "caller_name", "caller_phone", "address", "slot_start", "worker"],
+                    ),
                     "item": item.code if item else "",
                 },
             )
-            _remind(booking)
+            _remind(booking, link=manage_link(booking))
     except IntegrityError:
         # The conditional unique index caught a booking that raced past the lock (or a clashing old slot grid).
         raise invalid("visits.slot_taken", SLOT_TAKEN, "slot") from None
@@ -218,7 +253,8 @@ def booking_move(*, actor, booking: Booking, to_status: str, note: str = "") -> 
 
 
 def booking_cancel(*, actor, booking: Booking, reason: str) -> Booking:
-    permissions.require(permissions.can_book_visits(actor) and permissions.unit_in_scope(actor, booking.unit))
+    """Cancel: by staff in scope, or by the resident herself from the signed link of her confirmation."""
+    permissions.require(permissions.can_cancel_booking(actor, booking))
     if not reason.strip():
         raise ValidationError({"reason": _("请填写取消原因。")})
     with transaction.atomic():
@@ -226,12 +262,73 @@ def booking_cancel(*, actor, booking: Booking, reason: str) -> Booking:
         booking_move(actor=actor, booking=booking, to_status=BookingStatus.CANCELLED, note=reason.strip())
         _remind(
             booking,
-            text_resident=_("【%(station)s】您%(when)s的上门预约已取消。如有需要请再次来电。")
-            % {"station": booking.unit.station_name or booking.unit.name, "when": slot_text(booking)},
-            text_worker=_("上门预约已取消：%(when)s，%(address)s。")
-            % {"when": slot_text(booking), "address": booking.address},
+            event=MessageEvent.BOOKING_CANCELLED,
+            text_worker=_("%(kind)s预约已取消：%(when)s，%(address)s。")
+            % {
+                "kind": booking.get_kind_display(),
+                "when": slot_text(booking),
+                "address": booking.address or _("到站"),
+            },
         )
     return booking
+
+
+def booking_change(*, actor, booking: Booking, slot_start: datetime) -> Booking:
+    """Move a booking to another open slot: a new booking in that slot and the old one cancelled, in one
+    transaction (the slot rules and the database constraint are booking_create's). Returns the new booking."""
+    permissions.require(permissions.can_cancel_booking(actor, booking))
+    if booking.status != BookingStatus.BOOKED:
+        raise invalid("visits.invalid", _("该预约已不能改约。"))
+    with transaction.atomic():
+        new = booking_create(
+            actor=actor,
+            unit=booking.unit,
+            slot_start=slot_start,
+            caller_name=booking.caller_name,
+            caller_phone=booking.caller_phone,
+            address=booking.address,
+            item=booking.item,
+            request_text=booking.request_text,
+            resident=booking.resident,
+            channel=booking.channel,
+            kind=booking.kind,
+            note=booking.note,
+        )
+        old = Booking.objects.select_for_update().get(pk=booking.pk)
+        booking_move(
+            actor=actor,
+            booking=old,
+            to_status=BookingStatus.CANCELLED,
+            note=_("改约至%(w)s") % {"w": slot_text(new)},
+        )
+    return new
+
+
+def booking_send_reminder(*, booking: Booking) -> bool:
+    """The day-before reminder to the resident, once (reminded_at); the scheduled task calls it."""
+    with transaction.atomic():
+        booking = (
+            # of=("self",): PostgreSQL cannot lock the nullable side (item) of the outer join.
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("unit", "worker", "item")
+            .get(pk=booking.pk)
+        )
+        if booking.status != BookingStatus.BOOKED or booking.reminded_at is not None:
+            return False
+        body = message_templates.render(
+            MessageEvent.BOOKING_REMINDER, **resident_context(booking, link=manage_link(booking))
+        )
+        if body:
+            notify.notify(
+                recipient_name=booking.caller_name,
+                phone=booking.caller_phone,
+                body=body,
+                about=booking,
+                unit=booking.unit,
+            )
+        booking.reminded_at = timezone.now()
+        booking.save(update_fields=["reminded_at", "updated_at"])
+    return True
 
 
 def booking_no_show(*, actor, booking: Booking, note: str = "") -> Booking:
@@ -241,3 +338,14 @@ def booking_no_show(*, actor, booking: Booking, note: str = "") -> Booking:
         return booking_move(
             actor=actor, booking=booking, to_status=BookingStatus.NO_SHOW, note=note or _("上门未遇")
         )
+
+
+def bookings_to_remind(*, day):
+    """Booked slots on `day` (local) whose resident has not been reminded yet."""
+    start = schedule.at_local(day, time(0))
+    return Booking.objects.filter(
+        status=BookingStatus.BOOKED,
+        reminded_at__isnull=True,
+        slot_start__gte=start,
+        slot_start__lt=start + timedelta(days=1),
+    ).order_by("slot_start", "id")

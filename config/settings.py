@@ -84,6 +84,16 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("SITE_NAME", "全科服务平台")
 STATION_PHONE = env_str("STATION_PHONE", "")
+# The residents' pages (/m/): the address printed in QR codes and links sent by SMS (empty: the request's own host);
+# failed progress look-ups allowed per IP and per tracking code in a window, then a wait; the least seconds a
+# human takes to fill a public form (faster posts are refused as bots); working days a station head has to put a
+# 不满意/非常不满意 rating right (整改, provincial schemes commonly 15); how long a rating link stays valid.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
+PUBLIC_LOOKUP_MAX_FAILURES = env_int("PUBLIC_LOOKUP_MAX_FAILURES", 5)
+PUBLIC_LOOKUP_WINDOW_MINUTES = env_int("PUBLIC_LOOKUP_WINDOW_MINUTES", 15)
+PUBLIC_FORM_MIN_SECONDS = env_int("PUBLIC_FORM_MIN_SECONDS", 3)
+RATING_RECTIFY_WORKING_DAYS = env_int("RATING_RECTIFY_WORKING_DAYS", 15)
+RATING_LINK_DAYS = env_int("RATING_LINK_DAYS", 90)
 
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)

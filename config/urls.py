@@ -17,6 +17,9 @@ urlpatterns = [
     path("casework/", include("quanke.casework.urls")),
     path("network/", include("quanke.network.urls")),
     path("api/", include("quanke.api.urls")),
+    # Residents' pages (no login) and the staff follow-up of their ratings.
+    path("m/", include("quanke.public.urls")),
+    path("ratings/", include("quanke.public.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("quanke.core.urls")),
 ]

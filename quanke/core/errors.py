@@ -56,6 +56,10 @@ CODES: dict[str, str] = {
     "casework.invalid": _("个案数据不符合规则（422）。"),
     "casework.stale_version": _("服务计划草稿已被他人修改，请刷新后核对再保存（409）。"),
     "reports.invalid": _("统计查询不符合规则（422），如统计期间不正确。"),
+    "public.already_rated": _("该办件已评价过，每件只能评价一次（409）。"),
+    "public.not_rateable": _("办件尚未办结，暂不能评价（422）。"),
+    "public.rectification_closed": _("该差评整改已办结（409）。"),
+    "public.invalid": _("整改或回访数据不符合规则（422）。"),
 }
 
 

@@ -11,6 +11,8 @@ The registries are quanke.core.seams.Registry, like the page contributions (home
 - decision_refusal(matter): an app that owns a matter's decision says why the matter may not be finished or
   refused on its own (an assistance application still in procedure).
 - related(matter): links to records other apps keep about a matter, shown on the matter page.
+- resident_links(matter, request): links a resident opens about her matter, printed with a QR code on the receipt
+  and the one-time notice (the public app's progress page with the code filled in).
 """
 
 from collections.abc import Callable
@@ -48,10 +50,17 @@ class RelatedLinks:
     links: Callable[[Any], list[dict]]  # (matter) -> [{label, url, note}]
 
 
+@dataclass(frozen=True)
+class ResidentLink:
+    key: str
+    link: Callable[[Any, Any], dict | None]  # (matter, request) -> {label, url, qr_svg} or None
+
+
 matter_written_handlers: Registry[MatterWritten] = Registry("matter written")
 intake_procedures: Registry[IntakeProcedure] = Registry("intake procedure")
 decision_guards: Registry[DecisionGuard] = Registry("decision guard")
 related_links: Registry[RelatedLinks] = Registry("related links")
+resident_link_makers: Registry[ResidentLink] = Registry("resident links")
 
 
 def on_matter_written(fn: Callable) -> Callable:
@@ -94,3 +103,13 @@ def on_related(fn: Callable) -> Callable:
 def related(matter) -> list[dict]:
     """[{label, url, note}] from every app that keeps records about this matter."""
     return [link for entry in related_links for link in entry.links(matter)]
+
+
+def on_resident_link(fn: Callable) -> Callable:
+    resident_link_makers.register(ResidentLink(_key(fn), fn))
+    return fn
+
+
+def resident_links(matter, request=None) -> list[dict]:
+    """[{label, url, qr_svg}] for the printed receipt and notice of a matter."""
+    return [link for entry in resident_link_makers if (link := entry.link(matter, request))]

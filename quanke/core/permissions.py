@@ -569,3 +569,21 @@ def can_use_visit_station(actor) -> bool:
     """The workbench card of a station's bookings, duty and stock, with its 电话预约上门 button: those who book
     visits. A street or county handler reads visits through the nav but has no station desk to work at."""
     return can_view_personal_data(actor) and can_book_visits(actor)
+
+
+# --- 好差评整改 (quanke.public) -----------------------------------------------------------------------------------
+# The head of the station that accepted the matter puts a bad rating right; the street and county heads above see
+# the follow-ups of their communities (statistics roles) but the station's own head closes them.
+
+
+def can_view_rectifications(actor) -> bool:
+    return _active(actor) and actor.has_role(Role.STATION_HEAD, Role.ADMIN)
+
+
+def can_handle_rectification(actor, rectification) -> bool:
+    return (
+        _active(actor)
+        and actor.has_role(Role.STATION_HEAD)
+        and rectification.unit_id is not None
+        and unit_in_scope(actor, rectification.unit)
+    )

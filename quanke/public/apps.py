@@ -1,6 +1,24 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PublicConfig(AppConfig):
     name = "quanke.public"
     label = "public"
+    verbose_name = _("居民服务")
+
+    def ready(self):
+        from quanke.core import hooks, permissions, seams
+        from quanke.public import links
+
+        hooks.on_resident_link(links.progress_link)
+
+        seams.nav_entries.register(
+            seams.NavEntry(
+                "ratings",
+                _("好差评整改"),
+                "public_staff:rectification_list",
+                permissions.can_view_rectifications,
+                85,
+            )
+        )

@@ -32,3 +32,14 @@ def resident(cast):
 @pytest.fixture
 def matter(cast, resident):
     return accept(cast.desk_a, resident=resident)
+
+
+@pytest.fixture
+def finished(cast, matter):
+    """The matter finished on the spot (a closing step a resident may rate)."""
+    from quanke.matters import services
+    from tests.matters.conftest import received
+
+    return services.matter_finish_on_spot(
+        actor=cast.desk_a, matter=matter, note="已出具证明。", **received(matter)
+    )

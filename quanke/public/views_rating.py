@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 
+from quanke.core.login_security import client_ip
 from quanke.public import links, selectors, services
 from quanke.public.forms import RatingForm
 from quanke.public.models import RatingChannel
@@ -24,6 +25,14 @@ def _matter(token):
 @private
 def rate(request, token):
     matter, channel = _matter(token)
+    # The link shows the matter (masked name, item, steps): each showing is one anonymous read row.
+    selectors.audit_lookup(
+        matter=matter,
+        code=matter.tracking_code,
+        ip=client_ip(request),
+        outcome="rating_link",
+        via="public.rate",
+    )
     info = selectors.progress(matter)
     context = {"p": info, "token": token}
     if info.rating is not None:

@@ -103,3 +103,13 @@ def test_rating_from_the_progress_page(client, finished):
 
 def test_due_date_is_a_working_day(db):
     assert workdays.is_workday(workdays.add_working_days(date(2026, 9, 30), 15).date)
+
+
+def test_each_showing_of_the_rating_link_is_audited(client, finished):
+    from quanke.core.models import AuditEvent
+
+    before = AuditEvent.objects.count()
+    assert client.get(links.rating_url(finished)).status_code == 200
+    row = AuditEvent.objects.filter(pk__gt=before).get()
+    assert (row.actor_id, row.object_type, row.object_id) == (None, "matters.matter", str(finished.pk))
+    assert row.changes["via"] == "public.rate"

@@ -17,7 +17,7 @@ from quanke.core.models import AuditEvent, OrgUnit, UnitLevel
 from quanke.intake.selectors import suggest_items
 from quanke.matters import checklist
 from quanke.matters.models import Action, MaterialState, Matter, Status
-from quanke.public.models import Rating
+from quanke.public.models import Rating, Rectification
 from quanke.registry.idnumber import mask_name
 
 # A conditional material, asked as a plain question a resident can answer herself.
@@ -304,3 +304,13 @@ def progress(matter: Matter) -> Progress:
 
 def matter_for_rating(pk: int) -> Matter | None:
     return Matter.objects.select_related("item", "unit").filter(pk=pk).first()
+
+
+def rectifications_for(*, actor):
+    """The 整改 follow-ups of the actor's unit and the units below it (a station head: her station's)."""
+    from quanke.core import permissions
+
+    qs = Rectification.objects.select_related("rating__matter__item", "rating__matter__resident", "unit")
+    if not permissions.can_view_rectifications(actor):
+        return qs.none()
+    return qs.filter(unit__path__startswith=actor.unit.path)

@@ -9,23 +9,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from quanke.core import permissions
-from quanke.public import services
-from quanke.public.models import Rectification, RectificationStatus
+from quanke.public import selectors, services
+from quanke.public.models import RectificationStatus
 from quanke.registry.idnumber import mask_name
-
-
-def _scoped(actor):
-    qs = Rectification.objects.select_related("rating__matter__item", "rating__matter__resident", "unit")
-    if actor.has_role("admin"):
-        return qs
-    return qs.filter(unit__path__startswith=actor.unit.path)
 
 
 @login_required
 def rectification_list(request):
     permissions.require(permissions.can_view_rectifications(request.user))
     status = request.GET.get("status", RectificationStatus.OPEN)
-    qs = _scoped(request.user)
+    qs = selectors.rectifications_for(actor=request.user)
     if status in RectificationStatus.values:
         qs = qs.filter(status=status)
     rows = list(qs[:200])
@@ -37,7 +30,7 @@ def rectification_list(request):
 @login_required
 def rectification_detail(request, pk):
     permissions.require(permissions.can_view_rectifications(request.user))
-    rect = _scoped(request.user).filter(pk=pk).first()
+    rect = selectors.rectifications_for(actor=request.user).filter(pk=pk).first()
     if rect is None:
         raise Http404(_("没有这条整改记录"))
     if request.method == "POST":

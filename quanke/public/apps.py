@@ -9,9 +9,10 @@ class PublicConfig(AppConfig):
 
     def ready(self):
         from quanke.core import hooks, permissions, seams
-        from quanke.public import links
+        from quanke.public import links, statistics
 
         hooks.on_resident_link(links.progress_link)
+        statistics.register()
 
         seams.nav_entries.register(
             seams.NavEntry(

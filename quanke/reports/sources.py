@@ -407,44 +407,6 @@ class AssistanceSource:
         return outs
 
 
-class RatingSource:
-    """好差评 (quanke.public): ratings received in the period, by level, and how many of the bad ones have been
-    put right (整改 closed) by now. A rating belongs to the community that accepted the matter."""
-
-    name = "ratings"
-    COUNTS = ("ratings", "ratings_satisfied", "ratings_bad", "ratings_rectified")
-
-    def collect_many(self, unit_ids, periods, today, *, live):
-        from quanke.public.models import BAD_LEVELS, SATISFIED_LEVELS, Rating
-
-        outs = [_nested() for _ in periods]
-        when = lambda p: _moments("rated_at", p)  # noqa: E731
-        bad = Q(level__in=[int(v) for v in BAD_LEVELS])
-        rows = (
-            Rating.objects.filter(unit_id__in=unit_ids)
-            .filter(_any(periods, when))
-            .values("unit_id")
-            .annotate(
-                **_per_period(
-                    periods,
-                    ratings=(Count, "pk", when, Q()),
-                    ratings_satisfied=(Count, "pk", when, Q(level__in=[int(v) for v in SATISFIED_LEVELS])),
-                    ratings_bad=(Count, "pk", when, bad),
-                    ratings_rectified=(Count, "pk", when, bad & Q(rectification__status="closed")),
-                )
-            )
-            .order_by()
-        )
-        for r in rows:
-            for i, out in enumerate(outs):
-                out[r["unit_id"]].update(_take(r, self.COUNTS, i))
-        for out in outs:
-            for uid in unit_ids:
-                for name in self.COUNTS:
-                    out[uid].setdefault(name, 0)
-        return outs
-
-
 def _installed(app_label: str) -> bool:
     from django.apps import apps
 
@@ -455,13 +417,13 @@ def _installed(app_label: str) -> bool:
         return False
 
 
+# Apps of the same tier as reports (quanke.public's ratings) add their source in their AppConfig.ready().
 SOURCES = [MatterSource()]
 for _source, _label in (
     (AssistanceSource(), "assistance"),
     (VisitSource(), "visits"),
     (CaseSource(), "casework"),
     (NetworkSource(), "network"),
-    (RatingSource(), "public"),
 ):
     if _installed(_label):
         SOURCES.append(_source)

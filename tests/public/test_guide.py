@@ -80,3 +80,17 @@ def test_public_modules_never_import_staff_views():
             if isinstance(node, ast.ImportFrom) and node.module:
                 assert node.module not in staff_views, path
                 assert not (node.module.startswith("quanke.") and node.module.endswith(".views")), path
+
+
+def test_guide_pages_use_a_fixed_number_of_queries(client, cast, django_assert_max_num_queries):
+    station = cast.community_a.code
+    for url in (
+        f"/m/guide/?station={station}",
+        f"/m/guide/?station={station}&q=低保",
+        f"/m/guide/SA-DIBAO/?station={station}",
+    ):
+        client.get(url)  # warm: the suggestion index is built once per process
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(3):
+        client.get(f"/m/guide/?station={station}")

@@ -84,6 +84,16 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("SITE_NAME", "全科服务平台")
 STATION_PHONE = env_str("STATION_PHONE", "")
+# The residents' pages (/m/): the address printed in QR codes and links sent by SMS (empty: the request's own host);
+# failed progress look-ups allowed per IP and per tracking code in a window, then a wait; the least seconds a
+# human takes to fill a public form (faster posts are refused as bots); working days a station head has to put a
+# 不满意/非常不满意 rating right (整改, provincial schemes commonly 15); how long a rating link stays valid.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
+PUBLIC_LOOKUP_MAX_FAILURES = env_int("PUBLIC_LOOKUP_MAX_FAILURES", 5)
+PUBLIC_LOOKUP_WINDOW_MINUTES = env_int("PUBLIC_LOOKUP_WINDOW_MINUTES", 15)
+PUBLIC_FORM_MIN_SECONDS = env_int("PUBLIC_FORM_MIN_SECONDS", 3)
+RATING_RECTIFY_WORKING_DAYS = env_int("RATING_RECTIFY_WORKING_DAYS", 15)
+RATING_LINK_DAYS = env_int("RATING_LINK_DAYS", 90)
 
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -280,14 +290,10 @@ SMS_HTTP_KEY = env_str("SMS_HTTP_KEY")
 SMS_HTTP_SECRET = env_str("SMS_HTTP_SECRET")
 SMS_SIGN_NAME = env_str("SMS_SIGN_NAME", "全科服务")
 SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
-# Where residents' links in messages point (the public pages, /m/…): scheme and host, no trailing slash. Set it in
-# production: an SMS needs an absolute link (empty: the request's own host, or a bare path from a task).
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
 # Online booking (quanke.public): code lifetime, wrong tries per phone and per IP in the window, days bookable ahead.
 PUBLIC_CODE_MINUTES = env_int("PUBLIC_CODE_MINUTES", 10)
 PUBLIC_ATTEMPT_LIMIT = env_int("PUBLIC_ATTEMPT_LIMIT", 5)
 PUBLIC_ATTEMPT_WINDOW_MINUTES = env_int("PUBLIC_ATTEMPT_WINDOW_MINUTES", 15)
-PUBLIC_FORM_MIN_SECONDS = env_int("PUBLIC_FORM_MIN_SECONDS", 3)
 PUBLIC_BOOKING_DAYS = env_int("PUBLIC_BOOKING_DAYS", 14)
 PUBLIC_BOOKING_LINK_DAYS = env_int("PUBLIC_BOOKING_LINK_DAYS", 60)
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)

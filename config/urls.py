@@ -19,7 +19,9 @@ urlpatterns = [
     path("meals/", include("quanke.meals.urls")),
     path("party/", include("quanke.party.urls")),
     path("api/", include("quanke.api.urls")),
+    # Residents' pages (no login) and the staff follow-up of their ratings.
     path("m/", include("quanke.public.urls")),
+    path("ratings/", include("quanke.public.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("quanke.core.urls")),
 ]

@@ -63,6 +63,10 @@ CODES: dict[str, str] = {
     "public.code_wrong": _("验证码不正确（422）。"),
     "public.code_expired": _("验证码已过期（422）。"),
     "public.code_used": _("验证码已使用（409）。"),
+    "public.already_rated": _("该办件已评价过，每件只能评价一次（409）。"),
+    "public.not_rateable": _("办件尚未办结，暂不能评价（422）。"),
+    "public.rectification_closed": _("该差评整改已办结（409）。"),
+    "public.invalid": _("整改或回访数据不符合规则（422）。"),
 }
 
 

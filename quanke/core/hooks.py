@@ -18,6 +18,8 @@ The registries are quanke.core.seams.Registry, like the page contributions (home
   that every entry point (desk, queue, API) writes the register with the matter or not at all.
 - public_link(key, matter): the resident's own links (quanke.public: "rating", "track"), put into the messages
   the matter services send; empty while no app offers them.
+- resident_links(matter, request): links a resident opens about her matter, printed with a QR code on the receipt
+  and the one-time notice (the public app's progress page with the code filled in).
 """
 
 from collections.abc import Callable
@@ -73,6 +75,12 @@ class PublicLink:
     url: Callable[[Any], str]  # (matter) -> absolute URL
 
 
+@dataclass(frozen=True)
+class ResidentLink:
+    key: str
+    link: Callable[[Any, Any], dict | None]  # (matter, request) -> {label, url, qr_svg} or None
+
+
 matter_written_handlers: Registry[MatterWritten] = Registry("matter written")
 matter_finished_handlers: Registry[MatterFinished] = Registry("matter finished")
 matter_accepted_handlers: Registry[MatterAccepted] = Registry("matter accepted")
@@ -80,6 +88,7 @@ intake_procedures: Registry[IntakeProcedure] = Registry("intake procedure")
 decision_guards: Registry[DecisionGuard] = Registry("decision guard")
 related_links: Registry[RelatedLinks] = Registry("related links")
 public_links: Registry[PublicLink] = Registry("public links")
+resident_link_makers: Registry[ResidentLink] = Registry("resident links")
 
 
 def on_matter_written(fn: Callable) -> Callable:
@@ -151,3 +160,13 @@ def register_public_link(key: str, url: Callable) -> None:
 def public_link(key: str, matter) -> str:
     entry = public_links.get(key)
     return entry.url(matter) if entry else ""
+
+
+def on_resident_link(fn: Callable) -> Callable:
+    resident_link_makers.register(ResidentLink(_key(fn), fn))
+    return fn
+
+
+def resident_links(matter, request=None) -> list[dict]:
+    """[{label, url, qr_svg}] for the printed receipt and notice of a matter."""
+    return [link for entry in resident_link_makers if (link := entry.link(matter, request))]

@@ -700,3 +700,21 @@ def party_scope(actor, field: str = "unit") -> Q:
     if not can_view_party_register(actor):
         return Q(pk__in=[])
     return subtree(actor.unit, field)
+
+
+# --- 好差评整改 (quanke.public) -----------------------------------------------------------------------------------
+# The head of the station that accepted the matter puts a bad rating right; the street and county heads above see
+# the follow-ups of their communities (statistics roles) but the station's own head closes them.
+
+
+def can_view_rectifications(actor) -> bool:
+    return _active(actor) and actor.has_role(Role.STATION_HEAD, Role.ADMIN)
+
+
+def can_handle_rectification(actor, rectification) -> bool:
+    return (
+        _active(actor)
+        and actor.has_role(Role.STATION_HEAD)
+        and rectification.unit_id is not None
+        and unit_in_scope(actor, rectification.unit)
+    )

@@ -356,6 +356,7 @@ def matter_notice(request, code, pdf=False):
         matter=matter,
         applicant=matter.applicant_name,
     )
+    context["resident_links"] = hooks.resident_links(matter, request)
     if pdf:
         html = render_to_string("matters/notice.html", {**context, "for_pdf": True}, request=request)
         return pdf_response(html, f"notice-{matter.tracking_code}.pdf")
@@ -390,7 +391,11 @@ def matter_receipt(request, code):
     return render(
         request,
         "matters/receipt.html",
-        {"matter": matter, "phone": matter.unit.phone or settings.STATION_PHONE},
+        {
+            "matter": matter,
+            "phone": matter.unit.phone or settings.STATION_PHONE,
+            "resident_links": hooks.resident_links(matter, request),
+        },
     )
 
 

@@ -1,39 +1,11 @@
-"""Forms of online booking. Every public form carries CSRF (the template's token) and a cheap anti-bot check
-without third parties: a honeypot field people never see ("website") and a signed start time ("started"); a post
-faster than PUBLIC_FORM_MIN_SECONDS, or with the honeypot filled, is refused."""
-
-import time
+"""Forms of online booking; the anti-bot check (honeypot and signed start time) is quanke.public.forms.HumanForm."""
 
 from django import forms
-from django.conf import settings
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from quanke.core import limits
+from quanke.public.forms import HumanForm
 from quanke.visits import selectors as visit_selectors
-
-STARTED_SALT = "quanke.public.form-started"
-
-
-class HumanForm(forms.Form):
-    website = forms.CharField(required=False)  # the honeypot, hidden by CSS and aria-hidden
-    started = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
-
-    def looks_automated(self) -> bool:
-        """True for a bot: honeypot filled, start time missing or forged, or posted too fast (checked after
-        is_valid())."""
-        if self.data.get("website"):
-            return True
-        try:
-            started = signing.loads(self.data.get("started", ""), salt=STARTED_SALT, max_age=3 * 3600)
-        except signing.BadSignature:
-            return True
-        return time.time() - float(started) < settings.PUBLIC_FORM_MIN_SECONDS
 
 
 class BookingForm(HumanForm):

@@ -72,29 +72,25 @@ def book_station(request, unit_id: int):
     form = BookingForm(request.POST or None, slots=slots, initial={"kind": kind})
     status = 200
     if request.method == "POST" and form.is_valid():
-        if form.looks_automated():
-            form.add_error(None, _("提交过快或表单不完整，请稍等几秒再提交。"))
-            status = 400
+        data = form.cleaned_data
+        try:
+            pending = booking.booking_request_start(
+                unit=unit,
+                kind=data["kind"],
+                slot_start=form.slots[data["slot"]].start,
+                caller_name=data["caller_name"],
+                caller_phone=data["caller_phone"],
+                address=data["address"],
+                request_text=data["request_text"],
+                ip=client_ip(request) or "",
+            )
+        except ValidationError as exc:
+            status = _form_errors(form, exc)
         else:
-            data = form.cleaned_data
-            try:
-                pending = booking.booking_request_start(
-                    unit=unit,
-                    kind=data["kind"],
-                    slot_start=form.slots[data["slot"]].start,
-                    caller_name=data["caller_name"],
-                    caller_phone=data["caller_phone"],
-                    address=data["address"],
-                    request_text=data["request_text"],
-                    ip=client_ip(request) or "",
-                )
-            except ValidationError as exc:
-                status = _form_errors(form, exc)
-            else:
-                token = signing.dumps({"r": pending.pk}, salt=REQUEST_SALT)
-                return redirect("public:book_verify", token=token)
+            token = signing.dumps({"r": pending.pk}, salt=REQUEST_SALT)
+            return redirect("public:book_verify", token=token)
     elif request.method == "POST":
-        status = 422
+        status = 400 if form.looks_automated() else 422
     return render(
         request,
         "public/booking/station.html",

@@ -63,6 +63,7 @@ G_ASSISTANCE = "社会救助"
 G_VISITS = "走访服务"
 G_CASEWORK = "个案服务"
 G_NETWORK = "五社联动"
+G_RATINGS = "好差评"
 
 PERIOD_ACCEPTED = "受理时间（北京时间）在统计期内"
 PERIOD_CLOSED = "办结时间（北京时间）在统计期内"
@@ -439,8 +440,52 @@ DERIVED = {
     "aid_decided": lambda c: c.get("aid_approved", 0) + c.get("aid_refused", 0),
 }
 
+RATED_IN = "评价时间（北京时间）在统计期内"
+# 政务服务“好差评” (国办发〔2019〕51号): five levels; 非常满意、满意、基本满意 count as satisfied.
+RATING_INDICATORS = [
+    Indicator(
+        "ratings",
+        "收到评价",
+        "件",
+        G_RATINGS,
+        f"{RATED_IN}的办件评价数（每件办件最多一次），按受理社区统计。",
+    ),
+    Indicator(
+        "satisfaction_rate",
+        "满意率",
+        "%",
+        G_RATINGS,
+        f"{RATED_IN}的评价中，评为“非常满意”“满意”或“基本满意”的比例：满意评价数 ÷ 收到评价数 × 100%。",
+        numerator="ratings_satisfied",
+        denominator="ratings",
+        percent=True,
+        key=True,
+    ),
+    Indicator(
+        "ratings_bad",
+        "差评",
+        "件",
+        G_RATINGS,
+        f"{RATED_IN}的评价中，评为“不满意”或“非常不满意”的件数（每件差评都转站长整改并回访）。",
+        lower_is_better=True,
+    ),
+    Indicator(
+        "rectify_rate",
+        "差评整改率",
+        "%",
+        G_RATINGS,
+        f"{RATED_IN}的差评中，截至查询时已整改办结（已回访并告知居民整改结果）的比例："
+        "已整改差评数 ÷ 差评数 × 100%。",
+        numerator="ratings_rectified",
+        denominator="ratings_bad",
+        percent=True,
+    ),
+]
+
 # Filled in by sources for other apps as they appear (quanke.reports.sources).
-INDICATORS: list[Indicator] = list(MATTER_INDICATORS) + ASSISTANCE_INDICATORS + OTHER_INDICATORS
+INDICATORS: list[Indicator] = (
+    list(MATTER_INDICATORS) + ASSISTANCE_INDICATORS + OTHER_INDICATORS + RATING_INDICATORS
+)
 
 
 def register(indicators: list[Indicator]) -> None:

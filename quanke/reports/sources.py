@@ -417,6 +417,7 @@ def _installed(app_label: str) -> bool:
         return False
 
 
+# Apps of the same tier as reports (quanke.public's ratings) add their source in their AppConfig.ready().
 SOURCES = [MatterSource()]
 for _source, _label in (
     (AssistanceSource(), "assistance"),

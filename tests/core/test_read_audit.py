@@ -414,6 +414,17 @@ EXCLUDED = {
     "network:activity_list": LIST,
     "network:organisation_list": "organisations and their public contacts: no resident",
     "visits:stock_ledger": "the stock ledger: recipients of sensitive supplies hidden, their reads audited as such",
+    # The residents' pages (/m/, no login). A look-up shows one matter with the masked name after verification: it
+    # is audited with an anonymous actor, found or not (tests/public/test_track.py), as is the rating link.
+    "public:home": NO_PERSON,
+    "public:guide": "the service guide: catalog items only",
+    "public:guide_item": "the service guide: catalog items only",
+    "public:guide_notice_pdf": "the one-time notice of an item, for nobody in particular",
+    "public:check": "the self-check: the answers are neither stored nor about a registered person",
+    "public:track": "the resident's own look-up: masked name and steps, audited anonymously (tests/public)",
+    "public:rate": "the resident's rating link: masked name and steps, audited anonymously (tests/public)",
+    "public_staff:rectification_list": LIST,
+    "public_staff:rectification_detail": "a rating's follow-up: the applicant's masked name, no record shown",
     # No personal data.
     "core:home": NO_PERSON,
     "core:audit_list": "the audit trail: administrators only; it names records, it does not show them",

@@ -123,6 +123,19 @@ def other_counts(unit: OrgUnit, period: Period, *, live: bool = True) -> dict:
         activities=activities,
         activity_participants=participants,
     )
+    # 好差评 (quanke.public): ratings of the period, satisfied and bad, and the bad ones put right by now.
+    from quanke.public.models import Rating
+
+    ratings = list(Rating.objects.filter(unit=unit, rated_at__gte=lo, rated_at__lt=hi))
+    bad = [r for r in ratings if r.level <= 2]
+    counts.update(
+        ratings=len(ratings),
+        ratings_satisfied=sum(1 for r in ratings if r.level >= 3),
+        ratings_bad=len(bad),
+        ratings_rectified=sum(
+            1 for r in bad if getattr(getattr(r, "rectification", None), "status", "") == "closed"
+        ),
+    )
     return counts
 
 

@@ -7,10 +7,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('catalog', '0006_text_max_length'),
+        ('public', '0001_ratings_and_lookup_throttle'),
         ('core', '0010_seed_message_templates'),
         ('visits', '0008_booking_kind_online_reminded'),
     ]

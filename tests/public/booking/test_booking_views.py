@@ -15,7 +15,7 @@ from quanke.public.links import booking_token
 from quanke.public.models import BookingRequest
 from quanke.visits import schedule, services
 from quanke.visits.models import Booking, BookingStatus
-from tests.public.conftest import form_data, last_code, started, station_url
+from tests.public.booking.conftest import form_data, last_code, started, station_url
 from tests.support import login
 
 

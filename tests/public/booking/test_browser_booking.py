@@ -11,7 +11,7 @@ import pytest
 from quanke.visits import schedule
 from quanke.visits.models import Booking
 from tests.conftest import PASSWORD
-from tests.public.conftest import last_code
+from tests.public.booking.conftest import last_code
 from tests.visits.test_browser_phone_visit import CHROMIUM_ARGS
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "public"

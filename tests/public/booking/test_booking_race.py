@@ -11,7 +11,7 @@ from django.db import connection, connections
 from quanke.public import booking as public_booking
 from quanke.visits import schedule
 from quanke.visits.models import Booking, DutyShift
-from tests.public.conftest import last_code
+from tests.public.booking.conftest import last_code
 
 
 @pytest.mark.skipif(

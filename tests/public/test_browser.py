@@ -84,7 +84,8 @@ def test_self_check_for_a_household_that_qualifies_for_dibao(phone, live_server,
     page.fill("#id_m-1-age", "15")
     page.fill("#id_m-1-income", "0")
     page.check("#id_m-1-in_school")
-    page.check("#id_m-1-supporter")  # the parent supports the child (else the child is 特困, outside the 低保 cover)
+    # The parent supports the child (else the child is 特困, outside the 低保 cover).
+    page.check("#id_m-1-supporter")
     shot(page, "check_form")
     submit(page, "#check-form button[type=submit]")
     page.wait_for_selector("text=测算结果")

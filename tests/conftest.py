@@ -140,3 +140,9 @@ def migrated_data(transactional_db):
     ):
         if not apps.get_model(model).objects.exists():
             import_module(module).load(apps, None)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that terminate database backends run last: a connection they killed (this process's own, idle in a
+    later test's setup) cannot then fail an unrelated test."""
+    items.sort(key=lambda item: item.get_closest_marker("terminates_backends") is not None)

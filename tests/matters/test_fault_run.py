@@ -28,6 +28,7 @@ from tests.conftest import make_resident
 
 pytestmark = [
     pytest.mark.postgres,
+    pytest.mark.terminates_backends,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates PostgreSQL backends"),
 ]
 

@@ -196,6 +196,7 @@ def plan(n: int, creds: dict) -> list[tuple[str, dict]]:
 
 
 def fire(port, requests, concurrency):
+    """Requests are (path, headers) GETs or (method, path, headers, body)."""
     jobs: queue.Queue = queue.Queue()
     for job in requests:
         jobs.put(job)
@@ -205,13 +206,14 @@ def fire(port, requests, concurrency):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         while True:
             try:
-                path, headers = jobs.get_nowait()
+                job = jobs.get_nowait()
             except queue.Empty:
                 conn.close()
                 return
+            method, path, headers, body = job if len(job) == 4 else ("GET", *job, None)
             started = time.perf_counter()
             try:
-                conn.request("GET", path, headers={"Host": "127.0.0.1", **headers})
+                conn.request(method, path, body=body, headers={"Host": "127.0.0.1", **headers})
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200

@@ -30,7 +30,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -124,51 +123,6 @@ def progress_form(port, code) -> tuple[dict, str]:
     return headers, body
 
 
-def fire(port, jobs, concurrency):
-    """load.fire for GETs and POSTs: jobs are (method, path, headers, body)."""
-    import http.client
-    import queue
-    import threading
-
-    pending: queue.Queue = queue.Queue()
-    for job in jobs:
-        pending.put(job)
-    times, errors, lock = [], [], threading.Lock()
-
-    def client():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while True:
-            try:
-                method, path, headers, body = pending.get_nowait()
-            except queue.Empty:
-                conn.close()
-                return
-            started = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers={"Host": "127.0.0.1", **headers})
-                response = conn.getresponse()
-                response.read()
-                ok, detail = response.status == 200, f"{response.status} {path}"
-                if response.getheader("Connection", "").lower() == "close":
-                    conn.close()
-            except (OSError, http.client.HTTPException) as exc:
-                ok, detail = False, f"{exc.__class__.__name__} {path}"
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            with lock:
-                times.append((time.perf_counter() - started) * 1000)
-                if not ok:
-                    errors.append(detail)
-
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    began = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return times, errors, time.perf_counter() - began
-
-
 def pages(port, code) -> list[tuple[str, tuple]]:
     q = urllib.parse.quote("我妈八十多了能领钱吗")
     headers, body = progress_form(port, code)
@@ -187,9 +141,9 @@ def run(args, env, code) -> list[dict]:
     results = []
     try:
         for name, job in pages(port, code):
-            fire(port, [job] * (args.workers * 4), min(args.concurrency, 4))  # warm-up, not counted
+            load.fire(port, [job] * (args.workers * 4), min(args.concurrency, 4))  # warm-up, not counted
             before = os.getloadavg()[0]
-            times, errors, seconds = fire(port, [job] * args.requests, args.concurrency)
+            times, errors, seconds = load.fire(port, [job] * args.requests, args.concurrency)
             after = os.getloadavg()[0]
             times.sort()
             results.append(
